@@ -1,0 +1,20 @@
+/// Every file under `Resources/`, by its path there, compiled into the binary.
+///
+/// SwiftPM's `.embedInCode` flattens folders into `PackageResources.<basename>`, so file names are
+/// unique and each one is listed here; a test fails when a file under `Resources/` is missing.
+public enum EmbeddedResources {
+    public static let files: [String: [UInt8]] = [
+        "templates/base.mustache": PackageResources.base_mustache,
+        "templates/layout_account.mustache": PackageResources.layout_account_mustache,
+        "templates/partial_csrf_field.mustache": PackageResources.partial_csrf_field_mustache,
+        "templates/partial_form_field.mustache": PackageResources.partial_form_field_mustache,
+        "templates/partial_form_textarea.mustache": PackageResources.partial_form_textarea_mustache,
+        "templates/company_home.mustache": PackageResources.company_home_mustache,
+        "templates/company_about_us.mustache": PackageResources.company_about_us_mustache,
+        "templates/company_contact_us.mustache": PackageResources.company_contact_us_mustache,
+        "templates/error_page.mustache": PackageResources.error_page_mustache,
+        "static/site.css": PackageResources.site_css,
+        "static/site.js": PackageResources.site_js,
+        "static/favicon.svg": PackageResources.favicon_svg,
+    ]
+}

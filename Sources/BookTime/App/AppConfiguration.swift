@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+
+/// Everything `buildApplication` needs, resolved from flags, then `BOOKTIME_*` variables, then defaults.
+public struct AppConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8000
+    public var databasePath: String = "booktime.db"
+    /// A directory whose `templates/` and `static/` files override the embedded ones.
+    public var themeDirectory: String?
+    /// `smtp://user:password@host:587`; without it emails stay in the outbox.
+    public var smtpURL: String?
+    public var mail = MailSettings()
+    /// Trust `X-Forwarded-Proto: https` from a reverse proxy: secure cookies and HSTS.
+    public var behindHTTPSProxy = false
+    /// The largest request body accepted at all (forms are limited further).
+    public var maxRequestBodyBytes = 10 * 1024 * 1024
+    public var logLevel: Logger.Level = .info
+    /// How often the theme directory is checked for changes.
+    public var themePollInterval: Duration = .seconds(1)
+
+    public init() {}
+
+    /// Fills every setting that has a `BOOKTIME_*` variable in `environment`; flags applied later win.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+        var config = AppConfiguration()
+        if let host = environment["BOOKTIME_HOST"], !host.isEmpty { config.host = host }
+        if let port = environment["BOOKTIME_PORT"], !port.isEmpty {
+            guard let value = Int(port), (0...65535).contains(value) else {
+                throw ConfigurationError(description: "BOOKTIME_PORT must be a port number between 0 and 65535, not '\(port)'.")
+            }
+            config.port = value
+        }
+        if let db = environment["BOOKTIME_DB"], !db.isEmpty { config.databasePath = db }
+        if let theme = environment["BOOKTIME_THEME"], !theme.isEmpty { config.themeDirectory = theme }
+        if let smtp = environment["BOOKTIME_SMTP_URL"], !smtp.isEmpty { config.smtpURL = smtp }
+        if let from = environment["BOOKTIME_MAIL_FROM"], !from.isEmpty { config.mail.fromAddress = from }
+        if let cs = environment["BOOKTIME_CUSTOMER_SERVICE_EMAIL"], !cs.isEmpty { config.mail.customerServiceAddress = cs }
+        if let proxy = environment["BOOKTIME_BEHIND_HTTPS_PROXY"] {
+            config.behindHTTPSProxy = ["1", "true", "yes", "on"].contains(proxy.lowercased())
+        }
+        if let level = environment["BOOKTIME_LOG_LEVEL"], !level.isEmpty {
+            guard let value = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError(description: "BOOKTIME_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
+            }
+            config.logLevel = value
+        }
+        return config
+    }
+
+    /// Checks what can be checked before opening anything.
+    public func validate() throws {
+        if let themeDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: themeDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ConfigurationError(description: "The theme directory \(themeDirectory) does not exist.")
+            }
+        }
+        if let smtpURL { _ = try SMTPConfiguration(url: smtpURL) }
+    }
+}
+
+/// A setting that cannot work, explained for the command line.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
+}

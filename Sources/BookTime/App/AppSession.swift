@@ -1,0 +1,12 @@
+/// What the shop keeps in a visitor's server-side session (stored in SQLite by `SQLitePersistDriver`).
+///
+/// Later features add their keys here (the signed-in user, the basket id), as Django keeps
+/// `_auth_user_id` and `basket_id` in its session.
+public struct AppSession: Codable, Sendable, Equatable {
+    /// The signed-in user's id, if any.
+    public var userID: Int64?
+
+    public init(userID: Int64? = nil) {
+        self.userID = userID
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import ServiceLifecycle
+
+/// The one composition root: opens the database, builds views, mail and sessions, and wires
+/// controllers and middleware. `booktime serve` and every test call this.
+///
+/// - Parameters:
+///   - database: an already open database (tests, `serve` after first-run setup); opened and
+///     migrated from `config.databasePath` when nil.
+///   - mailTransport: overrides the SMTP transport made from `config.smtpURL` (tests).
+public func buildApplication(
+    _ config: AppConfiguration,
+    database: AppDatabase? = nil,
+    mailTransport: (any MailTransport)? = nil,
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "booktime")
+    logger.logLevel = config.logLevel
+    try config.validate()
+
+    let db: AppDatabase
+    if let database {
+        db = database
+    } else {
+        db = try AppDatabase.open(path: config.databasePath)
+        try db.migrate()
+    }
+    let views = try Views(themeDirectory: config.themeDirectory, logger: logger)
+    let signer = CookieSigner(secret: try db.secretKey())
+    let sessionStore = SQLitePersistDriver(db: db, logger: logger)
+    let transport = try mailTransport ?? config.smtpURL.map { SMTPTransport(configuration: try SMTPConfiguration(url: $0)) }
+    let mailSender = MailSender(db: db, transport: transport, logger: logger)
+
+    let router = Router(context: AppRequestContext.self)
+    // Middleware order, outermost first: each sees the request before the ones below it.
+    router.addMiddleware {
+        AccessLogMiddleware(logger: logger)
+        SecurityHeadersMiddleware(strictTransportSecurity: config.behindHTTPSProxy)
+        ErrorPageMiddleware(views: views, jsonPrefixes: ["/api/", "/mobile-api/"])
+        BodyLimitMiddleware(maxBytes: config.maxRequestBodyBytes)
+        SessionMiddleware(
+            storage: sessionStore,
+            configuration: .init(
+                sessionCookieParameters: .init(name: "booktime_session", secure: config.behindHTTPSProxy, sameSite: .lax),
+                defaultSessionExpiration: .seconds(60 * 60 * 24 * 14)
+            )
+        )
+        FlashMiddleware(signer: signer)
+        CSRFMiddleware(exemptPrefixes: ["/api/", "/mobile-api/"], secureCookies: config.behindHTTPSProxy)
+    }
+
+    router.get(RouterPath(Routes.healthz)) { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+    }
+    StaticController(views: views).addRoutes(to: router)
+    CompanyController(db: db, views: views, mail: config.mail).addRoutes(to: router)
+
+    var services: [any Service] = [sessionStore, mailSender]
+    if config.themeDirectory != nil {
+        services.append(ThemeWatcher(views: views, interval: config.themePollInterval))
+    }
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "BookTime"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? config.port
+            let host = config.host.contains(":") ? "[\(config.host)]" : config.host
+            await onServerRunning("http://\(host):\(port)/")
+        },
+        logger: logger
+    )
+    app.addServices(services)
+    return app
+}
+
+/// Polls the theme directory and reloads templates and static files when they change.
+struct ThemeWatcher: Service {
+    let views: Views
+    let interval: Duration
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            views.reloadIfThemeChanged()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

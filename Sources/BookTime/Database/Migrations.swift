@@ -1,0 +1,56 @@
+import GRDB
+
+/// The shop's schema, as one ordered, append-only list of named steps.
+///
+/// Never edit a step that has shipped: add a new one. GRDB runs them in registration order and
+/// records each identifier in `grdb_migrations`.
+enum Migrations {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("0001_settings") { db in
+            // Key/value settings of this installation (the signing secret, the owner's choices).
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
+
+        migrator.registerMigration("0002_persist") { db in
+            // Hummingbird's PersistDriver store: sessions and other expiring values.
+            try db.create(table: "persist") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .blob).notNull()
+                t.column("expiresAt", .datetime)
+            }
+            try db.create(index: "persist_on_expiresAt", on: "persist", columns: ["expiresAt"])
+        }
+
+        migrator.registerMigration("0003_email_outbox") { db in
+            // Every email the shop sends is written here first, then delivered by MailSender.
+            try db.create(table: "emailOutbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("toAddress", .text).notNull()
+                t.column("fromAddress", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("status", .text).notNull().defaults(to: "pending")
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("lastError", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("sentAt", .datetime)
+            }
+            try db.create(index: "emailOutbox_on_status_nextAttemptAt", on: "emailOutbox", columns: ["status", "nextAttemptAt"])
+        }
+
+        return migrator
+    }()
+
+    /// Migrations recorded in the file that this binary does not know: the file is newer than us.
+    static func unknownMigrations(_ db: Database) throws -> [String] {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        let known = Set(migrator.migrations)
+        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").filter { !known.contains($0) }
+    }
+}

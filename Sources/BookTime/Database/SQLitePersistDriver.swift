@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Hummingbird's `PersistDriver` over our SQLite file, so sessions survive restarts and live in the
+/// same file as everything else. As a `Service` it purges expired rows every few minutes.
+public struct SQLitePersistDriver: PersistDriver {
+    let db: AppDatabase
+    let purgeInterval: Duration
+    let logger: Logger
+
+    public init(db: AppDatabase, purgeInterval: Duration = .seconds(300), logger: Logger = Logger(label: "booktime.persist")) {
+        self.db = db
+        self.purgeInterval = purgeInterval
+        self.logger = logger
+    }
+
+    public func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        let data = try JSONEncoder().encode(value)
+        let expiresAt = expires.map { Date.now.addingTimeInterval($0.timeInterval) }
+        try await db.dbWriter.write { db in
+            try db.execute(sql: "DELETE FROM persist WHERE key = ? AND expiresAt <= ?", arguments: [key, Date.now])
+            do {
+                try db.execute(
+                    sql: "INSERT INTO persist (key, value, expiresAt) VALUES (?, ?, ?)",
+                    arguments: [key, data, expiresAt]
+                )
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw PersistError.duplicate
+            }
+        }
+    }
+
+    public func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        let data = try JSONEncoder().encode(value)
+        let expiresAt = expires.map { Date.now.addingTimeInterval($0.timeInterval) }
+        try await db.dbWriter.write { db in
+            if let expiresAt {
+                try db.execute(
+                    sql: """
+                        INSERT INTO persist (key, value, expiresAt) VALUES (?, ?, ?)
+                        ON CONFLICT(key) DO UPDATE SET value = excluded.value, expiresAt = excluded.expiresAt
+                        """,
+                    arguments: [key, data, expiresAt]
+                )
+            } else {
+                // No new expiry: keep the one the value already had (the protocol's contract).
+                try db.execute(
+                    sql: """
+                        INSERT INTO persist (key, value, expiresAt) VALUES (?, ?, NULL)
+                        ON CONFLICT(key) DO UPDATE SET value = excluded.value
+                        """,
+                    arguments: [key, data]
+                )
+            }
+        }
+    }
+
+    public func get<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> Object? {
+        try await getWithTTL(key: key, as: Object.self)?.object
+    }
+
+    public func getWithTTL<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
+        let now = Date.now
+        let row = try await db.reader.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT value, expiresAt FROM persist WHERE key = ? AND (expiresAt IS NULL OR expiresAt > ?)",
+                arguments: [key, now]
+            )
+        }
+        guard let row else { return nil }
+        let data: Data = row["value"]
+        guard let object = try? JSONDecoder().decode(Object.self, from: data) else { return nil }
+        let expiresAt: Date? = row["expiresAt"]
+        return (object, expiresAt.map { .seconds($0.timeIntervalSince(now)) })
+    }
+
+    public func remove(key: String) async throws {
+        try await db.dbWriter.write { db in
+            try db.execute(sql: "DELETE FROM persist WHERE key = ?", arguments: [key])
+        }
+    }
+
+    /// Deletes every expired value; returns how many went.
+    @discardableResult
+    public func purgeExpired(now: Date = .now) async throws -> Int {
+        try await db.dbWriter.write { db in
+            try db.execute(sql: "DELETE FROM persist WHERE expiresAt <= ?", arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    public func run() async throws {
+        // Purge until the service group shuts down.
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let purged = try await purgeExpired()
+                if purged > 0 { logger.debug("Purged \(purged) expired sessions") }
+            } catch {
+                logger.error("Purging expired sessions failed: \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: purgeInterval) }
+        }
+    }
+}
+
+extension Duration {
+    /// Seconds as a `TimeInterval`, for `Date` arithmetic.
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Something that can deliver one email (SMTP in production, a recorder in tests).
+public protocol MailTransport: Sendable {
+    func send(_ email: OutboxEmail) async throws
+}
+
+/// Delivers the outbox in the background: due messages are sent oldest first; a failure is
+/// retried with exponential backoff; after `maxAttempts` a message is marked failed and kept.
+/// Without a transport (no `BOOKTIME_SMTP_URL`), messages stay pending and are logged once.
+public struct MailSender: Service {
+    let db: AppDatabase
+    let transport: (any MailTransport)?
+    let logger: Logger
+    let pollInterval: Duration
+    public static let maxAttempts = 8
+
+    public init(db: AppDatabase, transport: (any MailTransport)?, pollInterval: Duration = .seconds(5), logger: Logger = Logger(label: "booktime.mail")) {
+        self.db = db
+        self.transport = transport
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var lastLoggedID: Int64 = 0
+        if transport == nil {
+            logger.notice("BOOKTIME_SMTP_URL is not set: emails stay in the outbox and are logged here.")
+        }
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            if transport != nil {
+                await deliverDue()
+            } else {
+                lastLoggedID = await logUndelivered(after: lastLoggedID)
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) }
+        }
+    }
+
+    /// Delay before attempt `attempts + 1`: 30 s, 1 min, 2 min, ... capped at one hour.
+    static func backoff(afterAttempts attempts: Int) -> TimeInterval {
+        min(3600, 30 * pow(2, Double(max(0, attempts - 1))))
+    }
+
+    /// One pass over the due messages. Returns how many were sent and how many attempts failed.
+    @discardableResult
+    public func deliverDue(now: @Sendable () -> Date = { .now }) async -> (sent: Int, failed: Int) {
+        guard let transport else { return (0, 0) }
+        var sent = 0
+        var failed = 0
+        let due: [OutboxEmail]
+        do {
+            due = try await db.reader.read { [now = now()] db in try OutboxEmail.all().due(at: now).limit(50).fetchAll(db) }
+        } catch {
+            logger.error("Reading the outbox failed: \(error)")
+            return (0, 0)
+        }
+        for var email in due {
+            do {
+                try await transport.send(email)
+                email.status = .sent
+                email.sentAt = now()
+                email.attempts += 1
+                email.lastError = nil
+                sent += 1
+                logger.info("Sent email \(email.id ?? 0) to \(email.toAddress): \(email.subject)")
+            } catch {
+                email.attempts += 1
+                email.lastError = String(describing: error)
+                if email.attempts >= Self.maxAttempts {
+                    email.status = .failed
+                    logger.error("Giving up on email \(email.id ?? 0) to \(email.toAddress) after \(email.attempts) attempts: \(error)")
+                } else {
+                    email.nextAttemptAt = now().addingTimeInterval(Self.backoff(afterAttempts: email.attempts))
+                    logger.warning("Email \(email.id ?? 0) to \(email.toAddress) failed (attempt \(email.attempts)), retrying later: \(error)")
+                }
+                failed += 1
+            }
+            do {
+                try await db.dbWriter.write { [email] db in try email.update(db) }
+            } catch {
+                logger.error("Recording the outcome of email \(email.id ?? 0) failed: \(error)")
+            }
+        }
+        return (sent, failed)
+    }
+
+    private func logUndelivered(after lastID: Int64) async -> Int64 {
+        do {
+            let fresh = try await db.reader.read { db in
+                try OutboxEmail.filter(Column("id") > lastID && OutboxEmail.Columns.status == OutboxEmail.Status.pending)
+                    .order(Column("id")).fetchAll(db)
+            }
+            for email in fresh {
+                logger.info("Email kept in outbox (no SMTP configured): to=\(email.toAddress) subject=\(email.subject.debugDescription)\n\(email.body)")
+            }
+            return fresh.last?.id ?? lastID
+        } catch {
+            logger.error("Reading the outbox failed: \(error)")
+            return lastID
+        }
+    }
+}

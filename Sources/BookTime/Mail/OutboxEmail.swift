@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+/// One email in the outbox. Features write here inside their own transaction; `MailSender`
+/// delivers, so a message is never lost to a mail server being down.
+public struct OutboxEmail: Codable, Sendable, Equatable, Identifiable {
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
+        /// Waiting for its first or next attempt.
+        case pending
+        /// Accepted by the mail server.
+        case sent
+        /// Gave up after `MailSender.maxAttempts`; kept for an owner to inspect and retry.
+        case failed
+    }
+
+    public var id: Int64?
+    public var toAddress: String
+    public var fromAddress: String
+    public var subject: String
+    public var body: String
+    public var status: Status
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+
+    public init(to: String, from: String, subject: String, body: String, now: Date = .now) {
+        self.toAddress = to
+        self.fromAddress = from
+        self.subject = subject
+        self.body = body
+        self.status = .pending
+        self.attempts = 0
+        self.nextAttemptAt = now
+        self.createdAt = now
+    }
+}
+
+extension OutboxEmail: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "emailOutbox"
+
+    public enum Columns {
+        static let status = Column(CodingKeys.status)
+        static let nextAttemptAt = Column(CodingKeys.nextAttemptAt)
+        static let createdAt = Column(CodingKeys.createdAt)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+extension DerivableRequest<OutboxEmail> {
+    /// Pending messages whose next attempt is due, oldest first.
+    func due(at now: Date) -> Self {
+        filter(OutboxEmail.Columns.status == OutboxEmail.Status.pending && OutboxEmail.Columns.nextAttemptAt <= now)
+            .order(OutboxEmail.Columns.nextAttemptAt, OutboxEmail.Columns.createdAt)
+    }
+}
+
+extension AppDatabase {
+    /// Queues an email in its own transaction.
+    @discardableResult
+    public func enqueueEmail(_ email: OutboxEmail) async throws -> OutboxEmail {
+        try await dbWriter.write { db in
+            var email = email
+            try email.insert(db)
+            return email
+        }
+    }
+
+    /// Every email, newest first (tests and the back office).
+    public func outbox() async throws -> [OutboxEmail] {
+        try await reader.read { db in
+            try OutboxEmail.order(OutboxEmail.Columns.createdAt.desc, Column("id").desc).fetchAll(db)
+        }
+    }
+}

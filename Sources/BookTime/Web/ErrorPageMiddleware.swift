@@ -1,0 +1,86 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into a page in the site layout (or a JSON body under the API prefixes), with
+/// no stack trace, SQL or internal detail: Django's `handler404` / `handler500` pages.
+struct ErrorPageMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let views: Views
+    let jsonPrefixes: [String]
+
+    struct ErrorPage {
+        let status: Int
+        let heading: String
+        let message: String
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let (status, heading, message) = describe(error, context: context)
+            if jsonPrefixes.contains(where: { request.uri.path.hasPrefix($0) }) {
+                let body = #"{"detail":"\#(message.jsonEscaped)"}"#
+                return Response(
+                    status: status, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: body))
+                )
+            }
+            var response = views.render(
+                "error_page", page: ErrorPage(status: Int(status.code), heading: heading, message: message),
+                title: heading, request: request, context: context, status: status
+            )
+            if status == .methodNotAllowed, let allow = (error as? HTTPError)?.headers[.allow] {
+                response.headers[.allow] = allow
+            }
+            return response
+        }
+    }
+
+    private func describe(_ error: any Error, context: Context) -> (HTTPResponse.Status, String, String) {
+        switch error {
+        case is CSRFError:
+            return (.forbidden, "Forbidden", "This form was out of date or was not sent from this site. Go back, reload the page and try again.")
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound:
+                return (.notFound, "We could not find this page", "Please check the address, or contact our support.")
+            case .forbidden:
+                return (.forbidden, "Forbidden", error.body ?? "You do not have permission to see this page.")
+            case .contentTooLarge:
+                return (.contentTooLarge, "Too large", "What you sent is larger than this shop accepts.")
+            case .methodNotAllowed:
+                return (.methodNotAllowed, "Not allowed", "This page does not accept that kind of request.")
+            case .tooManyRequests:
+                return (.tooManyRequests, "Too many attempts", error.body ?? "Please wait a minute and try again.")
+            case let status where status.code >= 500:
+                context.logger.error("Server error: \(String(reflecting: error))")
+                return (status, "An error has occurred", "Our support team has been notified. Please try again later.")
+            default:
+                return (error.status, error.status.reasonPhrase, error.body ?? "The request could not be handled.")
+            }
+        default:
+            context.logger.error("Unhandled error: \(String(reflecting: error))")
+            return (.internalServerError, "An error has occurred", "Our support team has been notified. Please try again later.")
+        }
+    }
+}
+
+extension String {
+    /// Escaped for a JSON string literal.
+    var jsonEscaped: String {
+        var out = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,95 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+/// Static files served at content-hashed URLs (`/static/site.3f9a1c2b7d.css`), so browsers may cache
+/// them forever: a changed file gets a new URL. Built from the embedded files plus the theme overlay.
+public struct StaticAssets: Sendable {
+    public struct Asset: Sendable {
+        public let name: String
+        public let hashedName: String
+        public let body: ByteBuffer
+        public let contentType: String
+        public let etag: String
+    }
+
+    /// By hashed file name, as requested.
+    private let byHashedName: [String: Asset]
+    /// Hashed URL by logical name (`site.css`).
+    private let urls: [String: String]
+
+    /// `files` maps logical names (`site.css`) to bytes.
+    init(files: [String: [UInt8]]) {
+        var byHashedName: [String: Asset] = [:]
+        var urls: [String: String] = [:]
+        for (name, bytes) in files {
+            let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            let hash = String(digest.prefix(12))
+            let ext = (name as NSString).pathExtension
+            let stem = (name as NSString).deletingPathExtension
+            let hashedName = ext.isEmpty ? "\(stem).\(hash)" : "\(stem).\(hash).\(ext)"
+            byHashedName[hashedName] = Asset(
+                name: name, hashedName: hashedName, body: ByteBuffer(bytes: bytes),
+                contentType: Self.contentType(forExtension: ext), etag: "\"\(hash)\""
+            )
+            urls[name] = Routes.staticPrefix + hashedName
+        }
+        self.byHashedName = byHashedName
+        self.urls = urls
+    }
+
+    /// The URL to put in a page for `name`; a missing file is a bug caught by tests.
+    public func url(for name: String) -> String {
+        urls[name] ?? Routes.staticPrefix + name
+    }
+
+    public func asset(hashedName: String) -> Asset? {
+        byHashedName[hashedName]
+    }
+
+    public var names: [String] { Array(urls.keys) }
+
+    static func contentType(forExtension ext: String) -> String {
+        switch ext.lowercased() {
+        case "css": "text/css; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "ico": "image/x-icon"
+        case "woff2": "font/woff2"
+        case "txt": "text/plain; charset=utf-8"
+        case "json": "application/json"
+        default: "application/octet-stream"
+        }
+    }
+}
+
+/// `GET /static/<hashed name>`: immutable caching, ETag and 304.
+struct StaticController {
+    let views: Views
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("static/{file}") { request, context in
+            try serve(request, context: context)
+        }
+        router.head("static/{file}") { request, context in
+            try serve(request, context: context)
+        }
+    }
+
+    private func serve(_ request: Request, context: AppRequestContext) throws -> Response {
+        let file = try context.parameters.require("file")
+        guard let asset = views.assets.asset(hashedName: file) else { throw HTTPError(.notFound) }
+        var headers: HTTPFields = [
+            .contentType: asset.contentType,
+            .cacheControl: "public, max-age=31536000, immutable",
+            .eTag: asset.etag,
+        ]
+        if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == asset.etag }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentLength] = String(asset.body.readableBytes)
+        return Response(status: .ok, headers: headers, body: request.method == .head ? .init() : .init(byteBuffer: asset.body))
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import Logging
+import Mustache
+import Synchronization
+
+/// Renders pages: Mustache templates parsed once (and again only when the theme changes) inside the
+/// site layout, plus the static assets whose hashed URLs the layout links to.
+public final class Views: Sendable {
+    struct Snapshot: Sendable {
+        let library: MustacheLibrary
+        let assets: StaticAssets
+        let fingerprint: String
+    }
+
+    /// A template that does not parse, named, for a clear start-up or reload error.
+    public struct TemplateError: Error, CustomStringConvertible {
+        public let name: String
+        public let reason: String
+        public var description: String { "Template \(name) does not parse: \(reason)" }
+    }
+
+    let files: ResourceFiles
+    let logger: Logger
+    private let snapshot: Mutex<Snapshot>
+
+    public init(themeDirectory: String? = nil, logger: Logger = Logger(label: "booktime.views")) throws {
+        self.files = ResourceFiles(themeDirectory: themeDirectory)
+        self.logger = logger
+        self.snapshot = Mutex(try Self.load(files))
+    }
+
+    public var assets: StaticAssets { snapshot.withLock { $0.assets } }
+    var library: MustacheLibrary { snapshot.withLock { $0.library } }
+
+    /// Re-reads the theme if a file in it changed. A broken template keeps the last good set.
+    @discardableResult
+    public func reloadIfThemeChanged() -> Bool {
+        guard files.themeDirectory != nil else { return false }
+        let fingerprint = files.themeFingerprint()
+        guard fingerprint != snapshot.withLock({ $0.fingerprint }) else { return false }
+        do {
+            let fresh = try Self.load(files)
+            snapshot.withLock { $0 = fresh }
+            logger.info("Theme reloaded from \(files.themeDirectory ?? "")")
+            return true
+        } catch {
+            logger.error("Theme not reloaded: \(error)")
+            return false
+        }
+    }
+
+    private static func load(_ files: ResourceFiles) throws -> Snapshot {
+        let fingerprint = files.themeFingerprint()
+        var library = MustacheLibrary()
+        for (name, bytes) in files.files(in: "templates") where name.hasSuffix(".mustache") {
+            let templateName = String(name.dropLast(".mustache".count))
+            do {
+                library.register(try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)), named: templateName)
+            } catch {
+                throw TemplateError(name: name, reason: "\(error)")
+            }
+        }
+        return Snapshot(library: library, assets: StaticAssets(files: files.files(in: "static")), fingerprint: fingerprint)
+    }
+
+    /// Renders `template` with `page` as its data inside the layout. `page` is a small view model
+    /// with values already formatted; the template sees it as `page`, the layout as `layout`.
+    public func render(
+        _ template: String, page: Any = [String: String](), title: String? = nil,
+        request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let layout = LayoutContext(title: title, path: request.uri.path, context: context, assets: assets)
+        let html = renderHTML(template, data: RenderData(layout: layout, page: page))
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
+
+    /// The HTML of a template for already-assembled data (also used for emails and tests).
+    func renderHTML(_ template: String, data: Any) -> String {
+        guard let html = library.render(data, withTemplate: template) else {
+            logger.error("Missing template \(template)")
+            return "<!doctype html><title>BookTime</title><p>BookTime: page template \(template) is missing.</p>"
+        }
+        return html
+    }
+}
+
+/// The object every template renders against.
+struct RenderData {
+    let layout: LayoutContext
+    let page: Any
+}
+
+/// What the layout needs: title, navigation, flash messages, the CSRF token, asset URLs.
+struct LayoutContext {
+    struct NavItem {
+        let label: String
+        let url: String
+        let current: Bool
+    }
+
+    struct Message {
+        let level: String
+        let text: String
+    }
+
+    let siteName = "BookTime"
+    let title: String
+    let navigation: [NavItem]
+    let messages: [Message]
+    /// Stored, not computed: Mustache reads view models through `Mirror`, which sees stored properties only.
+    let hasMessages: Bool
+    let csrfToken: String
+    let stylesheetURL: String
+    let scriptURL: String
+    let faviconURL: String
+    let basketCount: Int
+    let year: Int
+
+    init(title: String?, path: String, context: AppRequestContext, assets: StaticAssets) {
+        self.title = title.map { "\($0) · BookTime" } ?? "BookTime"
+        self.navigation = [
+            NavItem(label: "Home", url: Routes.home, current: path == Routes.home),
+            NavItem(label: "About us", url: Routes.aboutUs, current: path == Routes.aboutUs),
+            NavItem(label: "Contact us", url: Routes.contactUs, current: path == Routes.contactUs),
+        ]
+        self.messages = context.flash.consume().map { Message(level: $0.level.rawValue, text: $0.text) }
+        self.hasMessages = !messages.isEmpty
+        self.csrfToken = context.csrfToken
+        self.stylesheetURL = assets.url(for: "site.css")
+        self.scriptURL = assets.url(for: "site.js")
+        self.faviconURL = assets.url(for: "favicon.svg")
+        self.basketCount = 0
+        self.year = Calendar(identifier: .gregorian).component(.year, from: Date())
+    }
+}

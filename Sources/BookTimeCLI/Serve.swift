@@ -1,0 +1,58 @@
+import ArgumentParser
+import BookTime
+import Foundation
+import Hummingbird
+
+/// `booktime serve`: migrate, then serve until SIGINT or SIGTERM (in-flight requests finish).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations, then serve the shop.")
+
+    @Option(name: .long, help: "Address to listen on (env BOOKTIME_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on; 0 picks a free one (env BOOKTIME_PORT, default 8000).")
+    var port: Int?
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "A directory whose templates/ and static/ files override the built-in ones (env BOOKTIME_THEME).")
+    var theme: String?
+
+    @Flag(name: .long, help: "Trust X-Forwarded-Proto from a reverse proxy: secure cookies and HSTS (env BOOKTIME_BEHIND_HTTPS_PROXY).")
+    var behindHttpsProxy = false
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) {
+            throw ValidationError("--port must be between 0 and 65535, not \(port).")
+        }
+        if let host, host.isEmpty {
+            throw ValidationError("--host must not be empty.")
+        }
+    }
+
+    func run() async throws {
+        var config = try DatabaseOptions.environmentConfiguration()
+        if let host { config.host = host }
+        if let port { config.port = port }
+        if let db = database.db { config.databasePath = db }
+        if let theme { config.themeDirectory = theme }
+        if behindHttpsProxy { config.behindHTTPSProxy = true }
+
+        try await explained {
+            let isNew = !FileManager.default.fileExists(atPath: config.databasePath)
+            let db = try AppDatabase.open(path: config.databasePath)
+            let applied = try db.migrate()
+            if isNew {
+                print("Created a new database at \(config.databasePath).")
+            } else if !applied.isEmpty {
+                print("Applied migrations: \(applied.joined(separator: ", ")).")
+            }
+            let app = try await buildApplication(config, database: db) { url in
+                print("BookTime is running at \(url)  (Ctrl-C to stop)")
+                fflush(nil)
+            }
+            try await app.runService()
+            try db.close()
+        }
+    }
+}
