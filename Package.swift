@@ -58,7 +58,10 @@ let package = Package(
             name: "BookTimeTests",
             dependencies: [
                 "BookTime",
+                "BookTimeResources",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

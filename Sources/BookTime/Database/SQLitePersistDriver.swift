@@ -64,17 +64,16 @@ public struct SQLitePersistDriver: PersistDriver {
 
     public func getWithTTL<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
         let now = Date.now
-        let row = try await db.reader.read { db in
+        // Fetch Sendable values (not a Row) so that the async, pool-backed `read` is the one called.
+        let entry: (data: Data, expiresAt: Date?)? = try await db.reader.read { db in
             try Row.fetchOne(
                 db,
                 sql: "SELECT value, expiresAt FROM persist WHERE key = ? AND (expiresAt IS NULL OR expiresAt > ?)",
                 arguments: [key, now]
-            )
+            ).map { ($0["value"], $0["expiresAt"]) }
         }
-        guard let row else { return nil }
-        let data: Data = row["value"]
+        guard let (data, expiresAt) = entry else { return nil }
         guard let object = try? JSONDecoder().decode(Object.self, from: data) else { return nil }
-        let expiresAt: Date? = row["expiresAt"]
         return (object, expiresAt.map { .seconds($0.timeIntervalSince(now)) })
     }
 

@@ -52,8 +52,12 @@ public struct SMTPTransport: MailTransport {
         var capabilities = try await session.expect(250, after: "EHLO \(configuration.heloName)")
         if configuration.security == .startTLSIfOffered, capabilities.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
             _ = try await session.expect(220, after: "STARTTLS")
-            let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: configuration.host)
-            try await channel.pipeline.addHandler(handler, position: .first).get()
+            let host = configuration.host
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(
+                    try NIOSSLClientHandler(context: sslContext, serverHostname: host), position: .first
+                )
+            }.get()
             capabilities = try await session.expect(250, after: "EHLO \(configuration.heloName)")
         }
         if let username = configuration.username {

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Logging
 
 /// Turns every error into a page in the site layout (or a JSON body under the API prefixes), with
@@ -39,6 +40,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
 
     private func describe(_ error: any Error, context: Context) -> (HTTPResponse.Status, String, String) {
         switch error {
+        case is NIOTooManyBytesError:
+            return (.contentTooLarge, "Too large", "What you sent is larger than this shop accepts.")
         case is CSRFError:
             return (.forbidden, "Forbidden", "This form was out of date or was not sent from this site. Go back, reload the page and try again.")
         case let error as HTTPError:

@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Runs the real `booktime` binary that `swift build` put beside the test bundle.
+enum BookTimeBinary {
+    static var url: URL {
+        get throws {
+            let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            var directory = testBinary.deletingLastPathComponent()
+            // The test runner lives inside booktimePackageTests.xctest on some layouts.
+            for _ in 0..<4 {
+                let candidate = directory.appendingPathComponent("booktime")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                directory.deleteLastPathComponent()
+            }
+            throw CLIFailure(message: "booktime binary not found near \(testBinary.path); run `swift build` first")
+        }
+    }
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs to completion (killed after `timeout`), with `environment` added to a clean one.
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 60) throws -> Result {
+        let process = Process()
+        process.executableURL = try url
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.environment = cleanEnvironment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try? stdin.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(timeout)
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    /// The environment without any BOOKTIME_* setting of the developer's.
+    static var cleanEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BOOKTIME_") }
+    }
+}
+
+struct CLIFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// A `booktime serve` child process on a free port.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let baseURL: URL
+    private let output: Pipe
+
+    init(arguments: [String], in directory: String, executable: URL? = nil) throws {
+        process.executableURL = try executable ?? BookTimeBinary.url
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = BookTimeBinary.cleanEnvironment
+        output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read stdout until the server says where it listens.
+        var seen = ""
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let match = seen.firstMatch(of: /running at (http:\/\/127\.0\.0\.1:\d+\/)/) {
+                baseURL = URL(string: String(match.1))!
+                return
+            }
+        }
+        process.terminate()
+        throw CLIFailure(message: "server did not start; it printed: \(seen)")
+    }
+
+    /// SIGTERM, then the exit status.
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func get(_ path: String) async throws -> (status: Int, headers: [AnyHashable: Any], body: String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: path, relativeTo: baseURL)!)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, http.allHeaderFields, String(decoding: data, as: UTF8.self))
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func helpListsTheCommands() throws {
+        let result = try BookTimeBinary.run(["--help"])
+        #expect(result.status == 0)
+        for command in ["serve", "migrate", "check", "backup"] { #expect(result.stdout.contains(command)) }
+    }
+
+    @Test(arguments: [
+        ["serve", "--port", "abc"],
+        ["serve", "--port", "70000"],
+        ["frobnicate"],
+        ["migrate", "--no-such-flag"],
+        ["backup"],
+    ])
+    func badArgumentsExitWith2(arguments: [String]) throws {
+        let result = try BookTimeBinary.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Error") || result.stderr.contains("error"))
+    }
+
+    @Test func badEnvironmentExitsWith2() throws {
+        let directory = try TemporaryDirectory()
+        let result = try BookTimeBinary.run(["migrate"], in: directory.path, environment: ["BOOKTIME_PORT": "abc"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("BOOKTIME_PORT"))
+    }
+
+    @Test func migrateTwiceDoesNothingTheSecondTime() throws {
+        let directory = try TemporaryDirectory()
+        let first = try BookTimeBinary.run(["migrate", "--db", directory.file("shop.db")])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("Applied 0001_settings"))
+        let second = try BookTimeBinary.run(["migrate", "--db", directory.file("shop.db")])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("No migrations to apply"))
+        #expect(!second.stdout.contains("Applied 0001"))
+    }
+
+    @Test func environmentNamesTheDatabaseAndFlagsWin() throws {
+        let directory = try TemporaryDirectory()
+        let viaEnv = try BookTimeBinary.run(["migrate"], in: directory.path, environment: ["BOOKTIME_DB": directory.file("env.db")])
+        #expect(viaEnv.status == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.file("env.db")))
+        let viaFlag = try BookTimeBinary.run(["migrate", "--db", directory.file("flag.db")], in: directory.path, environment: ["BOOKTIME_DB": directory.file("env.db")])
+        #expect(viaFlag.status == 0)
+        #expect(FileManager.default.fileExists(atPath: directory.file("flag.db")))
+        #expect(viaFlag.stdout.contains("flag.db"))
+    }
+
+    @Test func notADatabaseExitsWith2AndIsUntouched() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("notes.db")
+        try "my notes".write(toFile: path, atomically: true, encoding: .utf8)
+        for command in ["migrate", "check", "serve"] {
+            let result = try BookTimeBinary.run([command, "--db", path])
+            #expect(result.status == 2, "\(command)")
+            #expect(result.stderr.contains("is not a BookTime database"), "\(command)")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "my notes")
+    }
+
+    @Test func checkAndBackupNeedAnExistingDatabase() throws {
+        let directory = try TemporaryDirectory()
+        let check = try BookTimeBinary.run(["check", "--db", directory.file("missing.db")])
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("There is no database"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("missing.db")))
+        let backup = try BookTimeBinary.run(["backup", directory.file("out.db"), "--db", directory.file("missing.db")])
+        #expect(backup.status == 2)
+    }
+
+    /// The checked-by scenario: the binary alone in an empty directory serves the shop, a backup
+    /// taken while it serves passes the integrity check, and SIGTERM shuts it down cleanly.
+    @Test func binaryAloneServesAndBacksUpWhileServing() async throws {
+        let directory = try TemporaryDirectory()
+        let lonely = URL(fileURLWithPath: directory.file("booktime"))
+        try FileManager.default.copyItem(at: try BookTimeBinary.url, to: lonely)
+        let server = try ServerProcess(arguments: [], in: directory.path, executable: lonely)
+        defer { _ = server.stop() }
+
+        let home = try await server.get("/")
+        #expect(home.status == 200)
+        #expect(home.body.contains("BookTime"))
+        for path in ["/about-us/", "/contact-us/", "/healthz"] {
+            #expect(try await server.get(path).status == 200, "\(path)")
+        }
+        let css = try #require(home.body.firstMatch(of: /href="(\/static\/site\.[0-9a-f]+\.css)"/))
+        let stylesheet = try await server.get(String(css.1))
+        #expect(stylesheet.status == 200)
+        #expect(stylesheet.body.contains("--accent"))
+        #expect(FileManager.default.fileExists(atPath: directory.file("booktime.db")))
+
+        let backup = try BookTimeBinary.run(["backup", directory.file("copy.db"), "--db", directory.file("booktime.db")])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        let check = try BookTimeBinary.run(["check", "--db", directory.file("copy.db")])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("Integrity: ok"))
+        #expect(check.stdout.contains("Migrations applied: 3 of 3"))
+
+        #expect(server.stop() == 0)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import BookTime
+
+/// A fresh temporary directory per test, removed when the test ends.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "booktime-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A migrated database in its own temporary directory (never `./booktime.db`).
+struct TestDatabase {
+    let directory: TemporaryDirectory
+    let db: AppDatabase
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        db = try AppDatabase.open(path: directory.file("test.db"))
+        try db.migrate()
+    }
+}
+
+/// Records emails instead of sending them; can be told to fail.
+final class RecordingTransport: MailTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _sent: [OutboxEmail] = []
+    private var failuresLeft: Int
+
+    init(failFirst: Int = 0) { failuresLeft = failFirst }
+
+    var sent: [OutboxEmail] { lock.withLock { _sent } }
+
+    func send(_ email: OutboxEmail) async throws {
+        try lock.withLock {
+            if failuresLeft > 0 {
+                failuresLeft -= 1
+                throw SMTPTransport.SMTPError(description: "server said no")
+            }
+            _sent.append(email)
+        }
+    }
+}
+
+/// Builds the real application on a temporary database and runs `body` with a cookie-keeping browser.
+func withTestApp<Value: Sendable>(
+    configure: (inout AppConfiguration) -> Void = { _ in },
+    setup: TestingSetup = .router,
+    _ body: @Sendable (TestBrowser, AppDatabase) async throws -> Value
+) async throws -> Value {
+    let testDB = try TestDatabase()
+    var config = AppConfiguration()
+    config.port = 0
+    config.databasePath = testDB.db.path
+    config.logLevel = .warning
+    configure(&config)
+    let app = try await buildApplication(config, database: testDB.db, mailTransport: RecordingTransport())
+    let db = testDB.db
+    let value = try await app.test(setup) { client in
+        try await body(TestBrowser(client: client), db)
+    }
+    withExtendedLifetime(testDB) {}
+    return value
+}
+
+/// A minimal browser: keeps cookies between requests and reads CSRF tokens out of forms.
+final class TestBrowser: @unchecked Sendable {
+    let client: any TestClientProtocol
+    private let lock = NSLock()
+    private var cookies: [String: String] = [:]
+
+    init(client: any TestClientProtocol) { self.client = client }
+
+    func cookie(_ name: String) -> String? { lock.withLock { cookies[name] } }
+    func setCookie(_ name: String, _ value: String?) { lock.withLock { cookies[name] = value } }
+
+    @discardableResult
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await request(uri, method: .get, headers: headers)
+    }
+
+    /// POSTs a url-encoded form; `csrf: true` adds the token the browser holds.
+    @discardableResult
+    func post(_ uri: String, form: [(String, String)], csrf: Bool = true, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var fields = form
+        if csrf {
+            if cookie(CSRFMiddleware.cookieName) == nil { try await get("/") }
+            fields.append((CSRFMiddleware.fieldName, cookie(CSRFMiddleware.cookieName) ?? ""))
+        }
+        var headers = headers
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await request(uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    func request(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws -> TestResponse {
+        var headers = headers
+        let cookieHeader = lock.withLock { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if !cookieHeader.isEmpty, headers[.cookie] == nil { headers[.cookie] = cookieHeader }
+        let response = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
+        for header in response.headers[values: .setCookie] {
+            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2 else { continue }
+            let name = String(pair[0]).trimmingCharacters(in: .whitespaces)
+            let expired = header.lowercased().contains("max-age=0") || pair[1].isEmpty
+            setCookie(name, expired ? nil : String(pair[1]))
+        }
+        return response
+    }
+
+    static func encode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+}
