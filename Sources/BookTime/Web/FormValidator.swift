@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 
 /// Validates posted fields one by one, collecting every error (Django's `Form.is_valid()`),
 /// and builds the view models that re-display a form with the visitor's input kept.
@@ -50,5 +51,21 @@ public struct FieldView: Sendable {
         self.required = required
         self.inputID = "id_\(name)"
         self.errorID = "error_\(name)"
+    }
+}
+
+extension FieldView: MustacheParent {
+    public func child(named key: String) -> Any? {
+        switch key {
+        case "name": name
+        case "label": label
+        case "value": value
+        case "error": error
+        case "maxLength": maxLength
+        case "required": required
+        case "inputID": inputID
+        case "errorID": errorID
+        default: nil
+        }
     }
 }

@@ -90,9 +90,60 @@ public final class Views: Sendable {
 }
 
 /// The object every template renders against.
-struct RenderData {
+///
+/// The layout types answer Mustache's lookups directly (`MustacheParent`) rather than through
+/// `Mirror`, which is the costliest part of rendering a page.
+struct RenderData: MustacheParent {
     let layout: LayoutContext
     let page: Any
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "layout": layout
+        case "page": page
+        default: nil
+        }
+    }
+}
+
+extension LayoutContext: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "siteName": siteName
+        case "title": title
+        case "navigation": navigation
+        case "messages": messages
+        case "hasMessages": hasMessages
+        case "csrfToken": csrfToken
+        case "stylesheetURL": stylesheetURL
+        case "scriptURL": scriptURL
+        case "faviconURL": faviconURL
+        case "basketCount": basketCount
+        case "year": year
+        default: nil
+        }
+    }
+}
+
+extension LayoutContext.NavItem: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": label
+        case "url": url
+        case "current": current
+        default: nil
+        }
+    }
+}
+
+extension LayoutContext.Message: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "level": level
+        case "text": text
+        default: nil
+        }
+    }
 }
 
 /// What the layout needs: title, navigation, flash messages, the CSRF token, asset URLs.
@@ -121,6 +172,14 @@ struct LayoutContext {
     let basketCount: Int
     let year: Int
 
+    /// The UTC year, from the epoch seconds (no Calendar per request).
+    static func currentYear(_ date: Date = Date()) -> Int {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return Int(parts.tm_year) + 1900
+    }
+
     init(title: String?, path: String, context: AppRequestContext, assets: StaticAssets) {
         self.title = title.map { "\($0) · BookTime" } ?? "BookTime"
         self.navigation = [
@@ -135,6 +194,6 @@ struct LayoutContext {
         self.scriptURL = assets.url(for: "site.js")
         self.faviconURL = assets.url(for: "favicon.svg")
         self.basketCount = 0
-        self.year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        self.year = Self.currentYear()
     }
 }

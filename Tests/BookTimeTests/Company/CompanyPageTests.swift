@@ -27,7 +27,20 @@ import Testing
             #expect(html.contains(#"<input type="hidden" name="csrf_token" value=""#))
             #expect(html.contains("maxlength=\"100\""))
             #expect(html.contains("maxlength=\"600\""))
+            #expect(html.contains(#"<label for="id_name">Your name</label>"#))
+            // A fresh form shows no errors.
+            #expect(!html.contains("field-error"))
+            #expect(!html.contains("aria-invalid"))
+            #expect(!html.contains("Please correct the errors"))
         }
+    }
+
+    @Test func footerShowsTheCurrentYear() async throws {
+        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).year!
+        #expect(LayoutContext.currentYear() == year)
+        #expect(LayoutContext.currentYear(Date(timeIntervalSince1970: 0)) == 1970)
+        let home = try await withTestApp { browser, _ in try await browser.get("/").text }
+        #expect(home.contains("&copy; \(year) BookTime"))
     }
 
     @Test func validContactFormQueuesEmailAndRedirectsWithFlash() async throws {
