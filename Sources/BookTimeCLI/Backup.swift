@@ -12,15 +12,9 @@ struct Backup: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let path = try database.resolvedPath()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIError(message: "There is no database at \(path).")
-        }
-        try await explained {
-            let db = try AppDatabase.open(path: path)
-            defer { try? db.close() }
-            try db.backup(to: output)
-            print("Backed up \(path) to \(output).")
-        }
+        let db = try database.openExisting()
+        defer { try? db.close() }
+        try await explained { try db.backup(to: output) }
+        print("Backed up \(db.path) to \(output).")
     }
 }

@@ -54,6 +54,19 @@ struct DatabaseOptions: ParsableArguments {
         return try Self.environmentConfiguration().databasePath
     }
 
+    /// Opens a database that must already exist (commands that only read or copy it never create one).
+    func openExisting() throws -> AppDatabase {
+        let path = try resolvedPath()
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError(message: "There is no database at \(path).")
+        }
+        do {
+            return try AppDatabase.open(path: path)
+        } catch let error as AppDatabase.OpenError {
+            throw CLIError(message: error.description)
+        }
+    }
+
     static func environmentConfiguration() throws -> AppConfiguration {
         do {
             return try AppConfiguration.fromEnvironment()

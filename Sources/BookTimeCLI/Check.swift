@@ -9,27 +9,21 @@ struct Check: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let path = try database.resolvedPath()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIError(message: "There is no database at \(path).")
+        let db = try database.openExisting()
+        defer { try? db.close() }
+        let problems = try db.integrityProblems()
+        let status = try db.migrationStatus()
+        print("Database: \(db.path)")
+        print("Migrations applied: \(status.applied.count) of \(status.applied.count + status.pending.count)")
+        if !status.pending.isEmpty {
+            print("Pending migrations: \(status.pending.joined(separator: ", ")) (run `booktime migrate`)")
         }
-        try await explained {
-            let db = try AppDatabase.open(path: path)
-            defer { try? db.close() }
-            let problems = try db.integrityProblems()
-            let status = try db.migrationStatus()
-            print("Database: \(path)")
-            print("Migrations applied: \(status.applied.count) of \(status.applied.count + status.pending.count)")
-            if !status.pending.isEmpty {
-                print("Pending migrations: \(status.pending.joined(separator: ", ")) (run `booktime migrate`)")
-            }
-            if problems.isEmpty {
-                print("Integrity: ok")
-            } else {
-                print("Integrity: \(problems.count) problem\(problems.count == 1 ? "" : "s")")
-                for problem in problems.prefix(50) { print("  \(problem)") }
-                throw CLIError(message: "\(path) failed its integrity check.", code: 1)
-            }
+        if problems.isEmpty {
+            print("Integrity: ok")
+        } else {
+            print("Integrity: \(problems.count) problem\(problems.count == 1 ? "" : "s")")
+            for problem in problems.prefix(50) { print("  \(problem)") }
+            throw CLIError(message: "\(db.path) failed its integrity check.", code: 1)
         }
     }
 }

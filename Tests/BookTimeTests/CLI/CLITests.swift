@@ -179,6 +179,16 @@ final class ServerProcess: @unchecked Sendable {
         #expect(backup.status == 2)
     }
 
+    @Test func backupNeverOverwrites() throws {
+        let directory = try TemporaryDirectory()
+        #expect(try BookTimeBinary.run(["migrate", "--db", directory.file("shop.db")]).status == 0)
+        try "precious".write(toFile: directory.file("taken.db"), atomically: true, encoding: .utf8)
+        let result = try BookTimeBinary.run(["backup", directory.file("taken.db"), "--db", directory.file("shop.db")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("already exists"))
+        #expect(try String(contentsOfFile: directory.file("taken.db"), encoding: .utf8) == "precious")
+    }
+
     /// The checked-by scenario: the binary alone in an empty directory serves the shop, a backup
     /// taken while it serves passes the integrity check, and SIGTERM shuts it down cleanly.
     @Test func binaryAloneServesAndBacksUpWhileServing() async throws {
