@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking loopback TCP client, enough to hold a request open across a signal.
+struct RawHTTPConnection {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw CLIFailure(message: "connect failed: \(errno)") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func send(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Everything the server sends until it closes the connection or times out.
+    func receiveAll() -> String {
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            data += buffer[0..<count]
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func close() { _ = Glibc.close(fd) }
+}
+
+@Suite(.serialized) struct GracefulShutdownTests {
+    /// SIGTERM while a request body is still arriving: the request completes, then the server exits 0.
+    @Test func inFlightRequestFinishesAfterSIGTERM() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(arguments: ["--db", directory.file("shop.db")], in: directory.path)
+        defer { _ = server.stop() }
+        let port = try #require(server.baseURL.port)
+
+        let token = String(repeating: "A", count: 43)
+        let body = "name=Anne&message=Persuasion&csrf_token=\(token)"
+        let connection = try RawHTTPConnection(port: port)
+        defer { connection.close() }
+        connection.send(
+            "POST /contact-us/ HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nCookie: csrftoken=\(token)\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n" + String(body.prefix(10))
+        )
+        try await Task.sleep(for: .milliseconds(300))
+        server.process.interrupt()  // SIGINT; SIGTERM is handled the same way
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.process.isRunning, "the server must wait for the open request")
+        connection.send(String(body.dropFirst(10)))
+        let response = connection.receiveAll()
+        #expect(response.hasPrefix("HTTP/1.1 303"), "\(response.prefix(200))")
+        #expect(response.contains("location: /") || response.contains("Location: /"))
+        #expect(server.stop() == 0)
+    }
+}
