@@ -18,6 +18,21 @@ function enhanceCharacterCounters(root) {
   }
 }
 
+// The product page's image switcher (the book's React ImageBox): clicking a thumbnail shows it.
+function enhanceImageSwitchers(root) {
+  for (const gallery of root.querySelectorAll("[data-image-switcher]")) {
+    const current = gallery.querySelector(".current-image img");
+    for (const button of gallery.querySelectorAll(".thumb-button")) {
+      button.addEventListener("click", () => {
+        current.src = button.dataset.full;
+        for (const other of gallery.querySelectorAll(".thumb-button")) other.classList.remove("selected");
+        button.classList.add("selected");
+      });
+    }
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   enhanceCharacterCounters(document);
+  enhanceImageSwitchers(document);
 });

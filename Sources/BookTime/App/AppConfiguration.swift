@@ -11,6 +11,8 @@ public struct AppConfiguration: Sendable {
     /// `smtp://user:password@host:587`; without it emails stay in the outbox.
     public var smtpURL: String?
     public var mail = MailSettings()
+    /// Prices are stored in this currency's minor units.
+    public var currency: Currency = .gbp
     /// Trust `X-Forwarded-Proto: https` from a reverse proxy: secure cookies and HSTS.
     public var behindHTTPSProxy = false
     /// The largest request body accepted at all (forms are limited further).

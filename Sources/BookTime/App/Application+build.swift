@@ -57,6 +57,7 @@ public func buildApplication(
     }
     StaticController(views: views).addRoutes(to: router)
     CompanyController(db: db, views: views, mail: config.mail).addRoutes(to: router)
+    CatalogController(db: db, views: views, currency: config.currency).addRoutes(to: router)
 
     var services: [any Service] = [sessionStore, mailSender]
     if config.themeDirectory != nil {

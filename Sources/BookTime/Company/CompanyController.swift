@@ -14,9 +14,21 @@ struct CompanyController {
         router.post(RouterPath(Routes.contactUs), use: submitContactUs)
     }
 
-    /// Django's `TemplateView(template_name="home.html")`.
+    struct HomePage {
+        struct TagLink {
+            let name: String
+            let url: String
+            let productCount: Int
+        }
+
+        let tags: [TagLink]
+        let hasTags: Bool
+    }
+
+    /// Django's `TemplateView(template_name="home.html")`, plus the catalogue's subjects.
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
-        views.render("company_home", request: request, context: context)
+        let tags = try await db.tagSummaries().map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
+        return views.render("company_home", page: HomePage(tags: tags, hasTags: !tags.isEmpty), request: request, context: context)
     }
 
     /// Django's `TemplateView(template_name="about_us.html")`.

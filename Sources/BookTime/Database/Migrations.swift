@@ -44,6 +44,10 @@ enum Migrations {
             try db.create(index: "emailOutbox_on_status_nextAttemptAt", on: "emailOutbox", columns: ["status", "nextAttemptAt"])
         }
 
+        migrator.registerMigration("0004_catalog") { db in
+            try CatalogSchema.create(db)
+        }
+
         return migrator
     }()
 

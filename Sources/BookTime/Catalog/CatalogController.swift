@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The shop front of the book's chapter 3: product lists by tag, product pages, search, images.
+struct CatalogController {
+    let db: AppDatabase
+    let views: Views
+    let currency: Currency
+    static let pageSize = 12
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("products/{tag}/", use: productList)
+        router.get("product/{slug}/", use: productDetail)
+        router.get("search/", use: search)
+        router.get("images/{file}", use: image)
+        router.get("covers/{file}", use: cover)
+    }
+
+    struct ListPage {
+        let heading: String
+        let tagDescription: String?
+        let products: [ProductCardView]
+        let isEmpty: Bool
+        let pagination: PaginationView
+    }
+
+    /// Django's `ProductListView`: `all` or a tag slug; unknown tag → 404; `?page=` past the end → last page.
+    @Sendable func productList(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let tagSlug = try context.parameters.require("tag")
+        var tag: ProductTag?
+        if tagSlug != "all" {
+            guard let found = try await db.activeTag(slug: tagSlug) else { throw HTTPError(.notFound) }
+            tag = found
+        }
+        let page = try await db.productPage(tagID: tag?.id, page: requestedPage(request.uri.queryParameters["page"].map(String.init)), pageSize: Self.pageSize)
+        let heading = tag?.name ?? "All books"
+        let data = ListPage(
+            heading: heading,
+            tagDescription: tag.flatMap { $0.description.isEmpty ? nil : $0.description },
+            products: page.products.map { ProductCardView($0, currency: currency) },
+            isEmpty: page.products.isEmpty,
+            pagination: PaginationView(page: page.page, pageCount: page.pageCount, totalCount: page.totalCount, noun: "book") {
+                Routes.products(tag: tagSlug, page: $0)
+            }
+        )
+        return views.render("catalog_product_list", page: data, title: heading, request: request, context: context)
+    }
+
+    struct DetailPage {
+        struct Picture {
+            let imageURL: String
+            let thumbnailURL: String
+            let number: Int
+            let first: Bool
+        }
+
+        struct TagLink {
+            let name: String
+            let url: String
+        }
+
+        let productID: Int64
+        let name: String
+        let author: String
+        let hasAuthor: Bool
+        let priceText: String
+        let paragraphs: [String]
+        let tags: [TagLink]
+        let hasTags: Bool
+        let pictures: [Picture]
+        let hasSeveralPictures: Bool
+        let mainImageURL: String
+        let inStockText: String
+        let canBuy: Bool
+        let updated: String
+    }
+
+    /// Django's product `DetailView`; inactive products are not found.
+    @Sendable func productDetail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        guard let detail = try await db.productDetail(slug: slug), let id = detail.product.id else { throw HTTPError(.notFound) }
+        let product = detail.product
+        let pictures = detail.images.enumerated().map { index, image in
+            DetailPage.Picture(
+                imageURL: Routes.image(hash: image.imageHash), thumbnailURL: Routes.image(hash: image.thumbnailHash),
+                number: index + 1, first: index == 0
+            )
+        }
+        let data = DetailPage(
+            productID: id, name: product.name, author: product.author, hasAuthor: !product.author.isEmpty,
+            priceText: currency.format(product.price), paragraphs: paragraphs(product.description),
+            tags: detail.tags.map { .init(name: $0.name, url: Routes.products(tag: $0.slug)) }, hasTags: !detail.tags.isEmpty,
+            pictures: pictures, hasSeveralPictures: pictures.count > 1,
+            mainImageURL: pictures.first?.imageURL ?? Routes.cover(slug: product.slug),
+            inStockText: product.inStock ? "Yes" : "No", canBuy: product.active && product.inStock,
+            updated: monthAndYear(product.dateUpdated)
+        )
+        return views.render("catalog_product_detail", page: data, title: product.name, request: request, context: context)
+    }
+
+    struct SearchPage {
+        struct Hit {
+            let card: ProductCardView
+            let nameHTML: String
+            let snippetHTML: String
+        }
+
+        let query: String
+        let hasQuery: Bool
+        let hits: [Hit]
+        let noHits: Bool
+        let pagination: PaginationView
+    }
+
+    /// `/search/?q=`: FTS5, ranked, with highlighted fragments; empty or odd queries find nothing.
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = (request.uri.queryParameters["q"].map(String.init) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try await db.search(query, page: requestedPage(request.uri.queryParameters["page"].map(String.init)), pageSize: Self.pageSize)
+        let pageCount = max(1, (result.totalCount + Self.pageSize - 1) / Self.pageSize)
+        let data = SearchPage(
+            query: query, hasQuery: !query.isEmpty,
+            hits: result.hits.map { .init(card: ProductCardView($0.card, currency: currency), nameHTML: $0.nameHTML, snippetHTML: $0.snippetHTML) },
+            noHits: !query.isEmpty && result.hits.isEmpty,
+            pagination: PaginationView(page: result.page, pageCount: pageCount, totalCount: result.totalCount, noun: "result") {
+                Routes.search(query: query, page: $0)
+            }
+        )
+        return views.render("catalog_search", page: data, title: query.isEmpty ? "Search" : "Search: \(query)", request: request, context: context)
+    }
+
+    /// `/images/<sha256>`: immutable, with ETag and 304.
+    @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let file = try context.parameters.require("file")
+        let hash = file
+        guard hash.count == 64, hash.allSatisfy(\.isHexDigit), let blob = try await db.imageBlob(hash: hash) else {
+            throw HTTPError(.notFound)
+        }
+        let etag = "\"\(hash.prefix(32))\""
+        var headers: HTTPFields = [.contentType: blob.contentType, .cacheControl: "public, max-age=31536000, immutable", .eTag: etag]
+        if request.headers[.ifNoneMatch] == etag {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentLength] = String(blob.data.count)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: blob.data)))
+    }
+
+    /// `/covers/<slug>.svg`: a drawn cover for a book without pictures.
+    @Sendable func cover(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let file = try context.parameters.require("file")
+        guard file.hasSuffix(".svg") else { throw HTTPError(.notFound) }
+        let slug = String(file.dropLast(4))
+        guard let product = try await db.activeProduct(slug: slug) else { throw HTTPError(.notFound) }
+        let svg = CoverArt.svg(title: product.name, author: product.author, seed: product.slug)
+        let etag = "\"\(CoverArt.fingerprint(svg))\""
+        var headers: HTTPFields = [
+            .contentType: "image/svg+xml", .cacheControl: "public, max-age=3600", .eTag: etag,
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'",
+        ]
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
+        headers[.contentLength] = String(svg.utf8.count)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: svg)))
+    }
+}
+
+extension AppDatabase {
+    public func activeProduct(slug: String) async throws -> Product? {
+        try await reader.read { db in try Product.filter(Product.Columns.slug == slug).active().fetchOne(db) }
+    }
+
+    public func imageBlob(hash: String) async throws -> ImageBlob? {
+        try await reader.read { db in try ImageBlob.fetchOne(db, key: hash) }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// A product as a list or search shows it: no description, first thumbnail only.
+public struct ProductCard: Sendable, Equatable, FetchableRecord, Decodable {
+    public var id: Int64
+    public var name: String
+    public var slug: String
+    public var author: String
+    public var price: Int
+    public var inStock: Bool
+    public var thumbnailHash: String?
+}
+
+/// One page of a list, with the total for pagination.
+public struct ProductPage: Sendable, Equatable {
+    public var products: [ProductCard]
+    public var totalCount: Int
+    public var page: Int
+    public var pageSize: Int
+
+    public var pageCount: Int { max(1, (totalCount + pageSize - 1) / pageSize) }
+}
+
+/// Everything the product page shows.
+public struct ProductDetail: Sendable, Equatable {
+    public var product: Product
+    public var tags: [ProductTag]
+    public var images: [ProductImage]
+}
+
+/// A tag with the number of active products carrying it (home page navigation).
+public struct TagSummary: Sendable, Equatable, FetchableRecord, Decodable {
+    public var name: String
+    public var slug: String
+    public var productCount: Int
+}
+
+/// A search hit: the card plus highlighted fragments (HTML-escaped, `<mark>` around matches).
+public struct SearchHit: Sendable, Equatable {
+    public var card: ProductCard
+    public var nameHTML: String
+    public var snippetHTML: String
+}
+
+extension AppDatabase {
+    /// The card columns, with the first image's thumbnail.
+    static let cardSelection = """
+        p.id, p.name, p.slug, p.author, p.price, p.inStock,
+        (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = p.id ORDER BY i.position, i.id LIMIT 1) AS thumbnailHash
+        """
+
+    /// An active tag by slug; nil for an unknown or inactive one.
+    public func activeTag(slug: String) async throws -> ProductTag? {
+        try await reader.read { db in
+            try ProductTag.filter(ProductTag.Columns.slug == slug && ProductTag.Columns.active == true).fetchOne(db)
+        }
+    }
+
+    /// Active products by name, optionally with one tag; `page` counts from 1 and is clamped
+    /// to the last page.
+    public func productPage(tagID: Int64?, page: Int, pageSize: Int) async throws -> ProductPage {
+        try await reader.read { db in
+            let tagJoin = tagID == nil ? "" : "JOIN productTagLink l ON l.productId = p.id AND l.productTagId = :tag"
+            let total = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM product p \(tagJoin) WHERE p.active = 1", arguments: ["tag": tagID]
+            ) ?? 0
+            let pageCount = max(1, (total + pageSize - 1) / pageSize)
+            let page = min(max(1, page), pageCount)
+            let products = try ProductCard.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.cardSelection) FROM product p \(tagJoin)
+                    WHERE p.active = 1 ORDER BY p.name, p.id LIMIT :limit OFFSET :offset
+                    """,
+                arguments: ["tag": tagID, "limit": pageSize, "offset": (page - 1) * pageSize]
+            )
+            return ProductPage(products: products, totalCount: total, page: page, pageSize: pageSize)
+        }
+    }
+
+    /// An active product by slug, with its active tags and its images; nil when missing or inactive.
+    public func productDetail(slug: String) async throws -> ProductDetail? {
+        try await reader.read { db in
+            guard let product = try Product.filter(Product.Columns.slug == slug).active().fetchOne(db), let id = product.id else {
+                return nil
+            }
+            let tags = try ProductTag.fetchAll(
+                db,
+                sql: """
+                    SELECT t.* FROM productTag t JOIN productTagLink l ON l.productTagId = t.id
+                    WHERE l.productId = ? AND t.active = 1 ORDER BY t.name
+                    """,
+                arguments: [id]
+            )
+            let images = try ProductImage.filter(ProductImage.Columns.productId == id)
+                .order(ProductImage.Columns.position, ProductImage.Columns.id).fetchAll(db)
+            return ProductDetail(product: product, tags: tags, images: images)
+        }
+    }
+
+    /// Active tags that have at least one active product, by name.
+    public func tagSummaries() async throws -> [TagSummary] {
+        try await reader.read { db in
+            try TagSummary.fetchAll(
+                db,
+                sql: """
+                    SELECT t.name, t.slug, COUNT(*) AS productCount FROM productTag t
+                    JOIN productTagLink l ON l.productTagId = t.id
+                    JOIN product p ON p.id = l.productId AND p.active = 1
+                    WHERE t.active = 1 GROUP BY t.id ORDER BY t.name
+                    """
+            )
+        }
+    }
+
+    /// Full-text search with prefix matching, ranked by bm25 (name and author weigh most).
+    ///
+    /// The visitor's words become an FTS5 pattern through GRDB (`matchingAllPrefixesIn`), so no
+    /// input can produce an FTS syntax error; a query with no searchable word finds nothing.
+    public func search(_ query: String, page: Int, pageSize: Int) async throws -> (hits: [SearchHit], totalCount: Int, page: Int) {
+        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: String(query.prefix(200))) else { return ([], 0, 1) }
+        return try await reader.read { db in
+            let total = try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM productSearch s JOIN product p ON p.id = s.rowid WHERE productSearch MATCH ? AND p.active = 1",
+                arguments: [pattern]
+            ) ?? 0
+            let pageCount = max(1, (total + pageSize - 1) / pageSize)
+            let page = min(max(1, page), pageCount)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.cardSelection),
+                        highlight(productSearch, 0, char(2), char(3)) AS nameMarked,
+                        snippet(productSearch, -1, char(2), char(3), '…', 24) AS snippetMarked
+                    FROM productSearch s JOIN product p ON p.id = s.rowid
+                    WHERE productSearch MATCH ? AND p.active = 1
+                    ORDER BY bm25(productSearch, 10.0, 6.0, 1.0, 4.0), p.name
+                    LIMIT ? OFFSET ?
+                    """,
+                arguments: [pattern, pageSize, (page - 1) * pageSize]
+            )
+            let hits = try rows.map { row in
+                SearchHit(
+                    card: try ProductCard(row: row),
+                    nameHTML: Self.markedToHTML(row["nameMarked"] ?? ""),
+                    snippetHTML: Self.markedToHTML(row["snippetMarked"] ?? "")
+                )
+            }
+            return (hits, total, page)
+        }
+    }
+
+    /// Escapes FTS output for HTML, then turns the \u{2}…\u{3} markers into `<mark>`.
+    static func markedToHTML(_ text: String) -> String {
+        HTML.escape(text).replacingOccurrences(of: "\u{2}", with: "<mark>").replacingOccurrences(of: "\u{3}", with: "</mark>")
+    }
+}

@@ -1,0 +1,100 @@
+import GRDB
+
+/// The catalogue's tables (migration `0004_catalog`): products, tags, their link, images, the
+/// content-addressed image store and the FTS5 search index kept in sync by triggers.
+///
+/// Written once for that migration; later changes are new migration steps.
+enum CatalogSchema {
+    static func create(_ db: Database) throws {
+        try db.create(table: "productTag") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("name", .text).notNull().check { length($0) <= 40 }
+            t.column("slug", .text).notNull().unique()
+            t.column("description", .text).notNull().defaults(to: "")
+            t.column("active", .boolean).notNull().defaults(to: true)
+        }
+
+        try db.create(table: "product") { t in
+            t.autoIncrementedPrimaryKey("id")
+            // NOCASE so that listing by name walks the index below.
+            t.column("name", .text).notNull().collate(.nocase).check { length($0) <= 200 && length($0) > 0 }
+            t.column("slug", .text).notNull().unique()
+            // Not in the book's model: shown on the generated cover and searchable.
+            t.column("author", .text).notNull().defaults(to: "")
+            t.column("description", .text).notNull().defaults(to: "")
+            // Integer minor units (pence).
+            t.column("price", .integer).notNull().check { $0 >= 0 }
+            t.column("active", .boolean).notNull().defaults(to: true)
+            t.column("inStock", .boolean).notNull().defaults(to: true)
+            t.column("dateUpdated", .datetime).notNull()
+        }
+        // Listing pages: active products by name.
+        try db.create(index: "product_on_active_name", on: "product", columns: ["active", "name"])
+
+        try db.create(table: "productTagLink") { t in
+            t.belongsTo("product", onDelete: .cascade).notNull()
+            t.belongsTo("productTag", onDelete: .cascade).notNull()
+            t.primaryKey(["productId", "productTagId"])
+        }
+        try db.create(index: "productTagLink_by_tag_covering", on: "productTagLink", columns: ["productTagId", "productId"])
+
+        // Image bytes by SHA-256, shared by originals and thumbnails: a URL never changes meaning.
+        try db.create(table: "imageBlob") { t in
+            t.primaryKey("hash", .text)
+            t.column("contentType", .text).notNull()
+            t.column("width", .integer).notNull()
+            t.column("height", .integer).notNull()
+            t.column("size", .integer).notNull()
+            t.column("data", .blob).notNull()
+        }
+
+        try db.create(table: "productImage") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("product", onDelete: .cascade).notNull()
+            t.column("imageHash", .text).notNull().references("imageBlob")
+            t.column("thumbnailHash", .text).notNull().references("imageBlob")
+            t.column("position", .integer).notNull().defaults(to: 0)
+            t.column("createdAt", .datetime).notNull()
+            t.uniqueKey(["productId", "imageHash"])
+        }
+        try db.create(index: "productImage_on_productId_position", on: "productImage", columns: ["productId", "position"])
+
+        // Full-text search over name, description and tag names; rowid = product id.
+        try db.execute(
+            sql: """
+                CREATE VIRTUAL TABLE productSearch USING fts5(
+                    name, author, description, tags, tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+
+                CREATE TRIGGER product_search_insert AFTER INSERT ON product BEGIN
+                    INSERT INTO productSearch (rowid, name, author, description, tags) VALUES (new.id, new.name, new.author, new.description, '');
+                END;
+                CREATE TRIGGER product_search_update AFTER UPDATE OF name, author, description ON product BEGIN
+                    UPDATE productSearch SET name = new.name, author = new.author, description = new.description WHERE rowid = new.id;
+                END;
+                CREATE TRIGGER product_search_delete AFTER DELETE ON product BEGIN
+                    DELETE FROM productSearch WHERE rowid = old.id;
+                END;
+
+                CREATE TRIGGER product_search_tag_link AFTER INSERT ON productTagLink BEGIN
+                    UPDATE productSearch SET tags = (
+                        SELECT coalesce(group_concat(t.name, ' '), '') FROM productTagLink l
+                        JOIN productTag t ON t.id = l.productTagId WHERE l.productId = new.productId
+                    ) WHERE rowid = new.productId;
+                END;
+                CREATE TRIGGER product_search_tag_unlink AFTER DELETE ON productTagLink BEGIN
+                    UPDATE productSearch SET tags = (
+                        SELECT coalesce(group_concat(t.name, ' '), '') FROM productTagLink l
+                        JOIN productTag t ON t.id = l.productTagId WHERE l.productId = old.productId
+                    ) WHERE rowid = old.productId;
+                END;
+                CREATE TRIGGER product_search_tag_rename AFTER UPDATE OF name ON productTag BEGIN
+                    UPDATE productSearch SET tags = (
+                        SELECT coalesce(group_concat(t.name, ' '), '') FROM productTagLink l
+                        JOIN productTag t ON t.id = l.productTagId WHERE l.productId = productSearch.rowid
+                    ) WHERE rowid IN (SELECT productId FROM productTagLink WHERE productTagId = new.id);
+                END;
+                """
+        )
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// A book on sale (the book's `Product`), price in integer pence.
+public struct Product: Codable, Sendable, Equatable, Identifiable {
+    public static let nameMaxLength = 200
+
+    public var id: Int64?
+    public var name: String
+    public var slug: String
+    public var author: String
+    public var description: String
+    public var price: Int
+    public var active: Bool
+    public var inStock: Bool
+    public var dateUpdated: Date
+
+    public init(
+        id: Int64? = nil, name: String, slug: String, author: String = "", description: String = "", price: Int,
+        active: Bool = true, inStock: Bool = true, dateUpdated: Date = .now
+    ) {
+        self.id = id
+        self.name = name
+        self.slug = slug
+        self.author = author
+        self.description = description
+        self.price = price
+        self.active = active
+        self.inStock = inStock
+        self.dateUpdated = dateUpdated
+    }
+}
+
+extension Product: FetchableRecord, MutablePersistableRecord {
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let name = Column(CodingKeys.name)
+        public static let slug = Column(CodingKeys.slug)
+        public static let price = Column(CodingKeys.price)
+        public static let active = Column(CodingKeys.active)
+        public static let inStock = Column(CodingKeys.inStock)
+    }
+
+    static let tagLinks = hasMany(ProductTagLink.self)
+    static let tags = hasMany(ProductTag.self, through: tagLinks, using: ProductTagLink.tag)
+    static let images = hasMany(ProductImage.self).order(ProductImage.Columns.position, ProductImage.Columns.id)
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+extension DerivableRequest<Product> {
+    /// Django's `Product.objects.active()`.
+    public func active() -> Self {
+        filter(Product.Columns.active == true)
+    }
+
+    /// Products carrying the tag with this slug.
+    public func tagged(_ tagID: Int64) -> Self {
+        joining(required: Product.tagLinks.filter(ProductTagLink.Columns.productTagId == tagID))
+    }
+
+    public func orderedByName() -> Self {
+        // The column's NOCASE collation; the (active, name) index serves it.
+        order(Product.Columns.name, Product.Columns.id)
+    }
+}
+
+/// A tag such as "Fiction" (the book's `ProductTag`), found by its unique slug.
+public struct ProductTag: Codable, Sendable, Equatable, Identifiable {
+    public static let nameMaxLength = 40
+
+    public var id: Int64?
+    public var name: String
+    public var slug: String
+    public var description: String
+    public var active: Bool
+
+    public init(id: Int64? = nil, name: String, slug: String, description: String = "", active: Bool = true) {
+        self.id = id
+        self.name = name
+        self.slug = slug
+        self.description = description
+        self.active = active
+    }
+}
+
+extension ProductTag: FetchableRecord, MutablePersistableRecord {
+    public enum Columns {
+        public static let name = Column(CodingKeys.name)
+        public static let slug = Column(CodingKeys.slug)
+        public static let active = Column(CodingKeys.active)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// The many-to-many link between products and tags.
+public struct ProductTagLink: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public var productId: Int64
+    public var productTagId: Int64
+
+    public enum Columns {
+        public static let productId = Column(CodingKeys.productId)
+        public static let productTagId = Column(CodingKeys.productTagId)
+    }
+
+    static let tag = belongsTo(ProductTag.self)
+    static let product = belongsTo(Product.self)
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Django's `slugify`: lower-case ASCII letters, digits and hyphens, accents folded.
+public enum Slug {
+    public static let maxLength = 200
+
+    public static func make(_ text: String) -> String {
+        let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+        var slug = ""
+        var pendingHyphen = false
+        for scalar in folded.lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                if pendingHyphen, !slug.isEmpty { slug.append("-") }
+                pendingHyphen = false
+                slug.unicodeScalars.append(scalar)
+            } else if scalar != "'" && scalar != "’" {
+                pendingHyphen = true
+            }
+        }
+        if slug.count > maxLength {
+            slug = String(slug.prefix(maxLength))
+            while slug.hasSuffix("-") { slug.removeLast() }
+        }
+        return slug.isEmpty ? "item" : slug
+    }
+
+    /// `base`, or `base-2`, `base-3`, ... : the first that `isTaken` says is free.
+    public static func unique(_ base: String, isTaken: (String) throws -> Bool) rethrows -> String {
+        if try !isTaken(base) { return base }
+        var counter = 2
+        while true {
+            let suffix = "-\(counter)"
+            let candidate = String(base.prefix(maxLength - suffix.count)) + suffix
+            if try !isTaken(candidate) { return candidate }
+            counter += 1
+        }
+    }
+}
