@@ -30,10 +30,18 @@ let package = Package(
             exclude: [],
             resources: [.embedInCode("templates"), .embedInCode("static")]
         ),
+        /// The system libjpeg-turbo and libpng (libjpeg-dev, libpng-dev on a fresh machine).
+        .systemLibrary(name: "CLibImage", path: "Sources/CLibImage", providers: [.apt(["libjpeg-dev", "libpng-dev"])]),
+        /// Error-safe C wrappers over them (libjpeg reports errors by longjmp, which Swift cannot catch).
+        .target(
+            name: "ImageCodecC", dependencies: ["CLibImage"], path: "Sources/ImageCodecC",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]
+        ),
         .target(
             name: "BookTime",
             dependencies: [
                 "BookTimeResources",
+                "ImageCodecC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -59,6 +67,7 @@ let package = Package(
             dependencies: [
                 "BookTime",
                 "BookTimeResources",
+                "ImageCodecC",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
