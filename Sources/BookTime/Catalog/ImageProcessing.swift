@@ -120,17 +120,20 @@ extension AppDatabase {
     @discardableResult
     public func addProductImage(productID: Int64, data: Data) async throws -> ProductImage? {
         let processed = try await ImageProcessing.processOffLoop(data)
-        return try await dbWriter.write { db in
-            if try ProductImage.filter(ProductImage.Columns.productId == productID && Column("imageHash") == processed.original.hash).fetchCount(db) > 0 {
-                return nil
-            }
-            try processed.original.insert(db, onConflict: .ignore)
-            try processed.thumbnail.insert(db, onConflict: .ignore)
-            let position = try Int.fetchOne(db, sql: "SELECT coalesce(max(position), -1) + 1 FROM productImage WHERE productId = ?", arguments: [productID]) ?? 0
-            var image = ProductImage(productId: productID, imageHash: processed.original.hash, thumbnailHash: processed.thumbnail.hash, position: position)
-            try image.insert(db)
-            return image
+        return try await dbWriter.write { db in try Self.attach(processed, to: productID, db) }
+    }
+
+    /// Stores the blobs and links them to the product, unless this picture is already attached.
+    static func attach(_ processed: ProcessedImage, to productID: Int64, _ db: Database) throws -> ProductImage? {
+        if try ProductImage.filter(ProductImage.Columns.productId == productID && Column("imageHash") == processed.original.hash).fetchCount(db) > 0 {
+            return nil
         }
+        try processed.original.insert(db, onConflict: .ignore)
+        try processed.thumbnail.insert(db, onConflict: .ignore)
+        let position = try Int.fetchOne(db, sql: "SELECT coalesce(max(position), -1) + 1 FROM productImage WHERE productId = ?", arguments: [productID]) ?? 0
+        var image = ProductImage(productId: productID, imageHash: processed.original.hash, thumbnailHash: processed.thumbnail.hash, position: position)
+        try image.insert(db)
+        return image
     }
 }
 

@@ -30,7 +30,7 @@ public struct Currency: Sendable, Equatable {
     /// Parses `12.50`, `12.5`, `12` or `£12.50` into minor units; nil on anything else.
     public static func parseMinorUnits(_ text: String) -> Int? {
         var digits = text.trimmingCharacters(in: .whitespaces)
-        if let first = digits.first, !first.isNumber { digits.removeFirst() }
+        if let first = digits.first, "£$€".contains(first) { digits.removeFirst() }
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let wholePart = parts.first, !wholePart.isEmpty,
             wholePart.allSatisfy(\.isASCII), let whole = Int(wholePart), whole >= 0, whole < 10_000_000

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import BookTime
+
+@Suite struct CSVReaderTests {
+    @Test func quotedFieldsCommasQuotesAndNewlines() throws {
+        let text = "\u{FEFF}name,description\r\n\"Tom, Dick\",\"He said \"\"hi\"\"\nthen left\"\r\n\nplain,x\n"
+        let records = try CSVReader.parse(text)
+        #expect(records.map(\.fields) == [["name", "description"], ["Tom, Dick", "He said \"hi\"\nthen left"], ["plain", "x"]])
+        #expect(records.map(\.line) == [1, 2, 5])
+    }
+
+    @Test func malformedQuotingIsAnError() {
+        #expect(throws: CSVReader.ParseError.self) { try CSVReader.parse("a,\"unclosed\n") }
+        #expect(throws: CSVReader.ParseError.self) { try CSVReader.parse("a,b\"c\n") }
+        #expect(throws: CSVReader.ParseError.self) { try CSVReader.parse("\"a\"b,c\n") }
+    }
+}
+
+@Suite struct ImportTests {
+    static let header = "name,description,tags,image_filename,price\n"
+
+    /// The book's product-sample.csv, with images the test makes.
+    static func sample(in directory: TemporaryDirectory) throws -> URL {
+        try TestImages.jpeg(width: 800, height: 1200).write(to: URL(fileURLWithPath: directory.file("cathedral-bazaar.jpg")))
+        try TestImages.jpeg(width: 600, height: 900).write(to: URL(fileURLWithPath: directory.file("siddhartha.jpg")))
+        try TestImages.png(width: 400, height: 400).write(to: URL(fileURLWithPath: directory.file("backgammon.png")))
+        let csv = header + """
+            The cathedral and the bazaar,A book about open source methodologies,Open source|Programming,cathedral-bazaar.jpg,10.00
+            Siddhartha,A novel by Hermann Hesse,Religion|Narrative,siddhartha.jpg,6.00
+            Backgammon for dummies,How to start playing Backgammon,Games|Manual,backgammon.png,13.00
+
+            """
+        let url = URL(fileURLWithPath: directory.file("product-sample.csv"))
+        try csv.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test func importDataLikeTheBook() async throws {
+        let test = try TestDatabase()
+        let csv = try Self.sample(in: test.directory)
+        let report = try await ProductImport(db: test.db, imagesDirectory: csv.deletingLastPathComponent()).run(file: csv)
+        #expect(report.lines == [
+            "Importing products",
+            "Products processed=3 (created=3, updated=0, skipped=0)",
+            "Tags processed=6 (created=6)",
+            "Images processed=3",
+        ])
+        let counts = try await test.db.reader.read { db in
+            (try Product.fetchCount(db), try ProductTag.fetchCount(db), try ProductImage.fetchCount(db))
+        }
+        #expect(counts == (3, 6, 3))
+        let siddhartha = try #require(try await test.db.productDetail(slug: "siddhartha"))
+        #expect(siddhartha.product.price == 600)
+        #expect(siddhartha.tags.map(\.slug) == ["narrative", "religion"])
+        #expect(try await test.db.activeTag(slug: "open-source")?.name == "Open source")
+    }
+
+    @Test func reimportUpdatesAndNeverDuplicates() async throws {
+        let test = try TestDatabase()
+        let csv = try Self.sample(in: test.directory)
+        let importer = ProductImport(db: test.db, imagesDirectory: csv.deletingLastPathComponent())
+        _ = try await importer.run(file: csv)
+        // Change a price and re-import.
+        let changed = try String(contentsOf: csv, encoding: .utf8).replacingOccurrences(of: "6.00", with: "7.50")
+        try changed.write(to: csv, atomically: true, encoding: .utf8)
+        let second = try await importer.run(file: csv)
+        #expect(second.created == 0 && second.updated == 3 && second.tagsCreated == 0)
+        let counts = try await test.db.reader.read { db in
+            (try Product.fetchCount(db), try ProductTag.fetchCount(db), try ProductImage.fetchCount(db), try ImageBlob.fetchCount(db))
+        }
+        #expect(counts == (3, 6, 3, 6))
+        #expect(try await test.db.productDetail(slug: "siddhartha")?.product.price == 750)
+    }
+
+    @Test func badRowsAreReportedWithLineNumbersAndSkipped() async throws {
+        let test = try TestDatabase()
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: test.directory.file("fake.jpg")))
+        let csv = Self.header + """
+            Good book,Fine,Fiction,,5.00
+            ,No name,Fiction,,5.00
+            Bad price,Oops,Fiction,,five pounds
+            Missing image,Oops,Fiction,nowhere.jpg,5.00
+            \(String(repeating: "L", count: 201)),Too long,Fiction,,5.00
+            Fake image,Oops,Fiction,fake.jpg,5.00
+            Sneaky,Oops,Fiction,../etc/passwd,5.00
+            Short row,Oops
+            "Multi-line, quoted","First line
+            second line",Fiction,,1.5
+
+            """
+        let report = try await ProductImport(db: test.db, imagesDirectory: URL(fileURLWithPath: test.directory.path)).run(csv: csv)
+        #expect(report.created == 2)
+        #expect(report.skipped == 7)
+        #expect(report.problems.count == 7)
+        #expect(report.problems[0] == "line 3: skipped: the name is missing")
+        #expect(report.problems[1].hasPrefix("line 4: skipped: the price \"five pounds\""))
+        #expect(report.problems[2].hasPrefix("line 5: skipped: the image file") && report.problems[2].contains("nowhere.jpg"))
+        #expect(report.problems[3].hasPrefix("line 6: skipped: the name has 201 characters"))
+        #expect(report.problems[4].hasPrefix("line 7: skipped: the image fake.jpg was refused"))
+        #expect(report.problems[5].hasPrefix("line 8: skipped: the image name ../etc/passwd"))
+        #expect(report.problems[6].hasPrefix("line 9: skipped: it has 2 fields"))
+        #expect(try await test.db.productDetail(slug: "multi-line-quoted")?.product.price == 150)
+        let names = try await test.db.reader.read { db in try String.fetchAll(db, sql: "SELECT name FROM product ORDER BY name") }
+        #expect(names == ["Good book", "Multi-line, quoted"])
+    }
+
+    @Test(arguments: ["", "title,price\nx,1\n", "name,description,tags,image_filename\nx,y,z,\n"])
+    func unusableFilesAreFileErrors(csv: String) async throws {
+        let test = try TestDatabase()
+        await #expect(throws: ProductImport.FileError.self) {
+            try await ProductImport(db: test.db, imagesDirectory: nil).run(csv: csv)
+        }
+    }
+
+    @Test func priceParsing() {
+        #expect(Currency.parseMinorUnits("10.00") == 1000)
+        #expect(Currency.parseMinorUnits("6") == 600)
+        #expect(Currency.parseMinorUnits("1.5") == 150)
+        #expect(Currency.parseMinorUnits("£12.99") == 1299)
+        for bad in ["", "abc", "1.234", "-1", "1,000", ".5", "1e3", "١٢"] {
+            #expect(Currency.parseMinorUnits(bad) == nil, "\(bad)")
+        }
+        #expect(Currency.gbp.format(123_456) == "£1,234.56")
+        #expect(Currency.gbp.format(5) == "£0.05")
+    }
+}
+
+@Suite(.serialized) struct ImportCommandTests {
+    @Test func importsFromTheCommandLine() throws {
+        let directory = try TemporaryDirectory()
+        let csv = try ImportTests.sample(in: directory)
+        let result = try BookTimeBinary.run(["import-products", csv.path, "--images", directory.path, "--db", directory.file("shop.db")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+            Importing products
+            Products processed=3 (created=3, updated=0, skipped=0)
+            Tags processed=6 (created=6)
+            Images processed=3
+
+            """)
+    }
+
+    @Test func unreadableOrInvalidFilesExitWith2() throws {
+        let directory = try TemporaryDirectory()
+        let missing = try BookTimeBinary.run(["import-products", directory.file("nope.csv"), "--db", directory.file("shop.db")])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("Cannot read"))
+        try "title,price\nx,1\n".write(toFile: directory.file("bad.csv"), atomically: true, encoding: .utf8)
+        let badHeader = try BookTimeBinary.run(["import-products", directory.file("bad.csv"), "--db", directory.file("shop.db")])
+        #expect(badHeader.status == 2)
+        #expect(badHeader.stderr.contains("missing: name"))
+        try Data([0xFF, 0xFE, 0x00, 0x41]).write(to: URL(fileURLWithPath: directory.file("binary.csv")))
+        #expect(try BookTimeBinary.run(["import-products", directory.file("binary.csv"), "--db", directory.file("shop.db")]).status == 2)
+        let noImages = try BookTimeBinary.run(["import-products", directory.file("bad.csv"), "--images", directory.file("none"), "--db", directory.file("shop.db")])
+        #expect(noImages.status == 2)
+    }
+}
