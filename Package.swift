@@ -28,7 +28,7 @@ let package = Package(
             name: "BookTimeResources",
             path: "Resources",
             exclude: [],
-            resources: [.embedInCode("templates"), .embedInCode("static")]
+            resources: [.embedInCode("templates"), .embedInCode("static"), .embedInCode("data")]
         ),
         /// The system libjpeg-turbo and libpng (libjpeg-dev, libpng-dev on a fresh machine).
         .systemLibrary(name: "CLibImage", path: "Sources/CLibImage", providers: [.apt(["libjpeg-dev", "libpng-dev"])]),

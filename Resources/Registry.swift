@@ -21,5 +21,6 @@ public enum EmbeddedResources {
         "static/site.css": PackageResources.site_css,
         "static/site.js": PackageResources.site_js,
         "static/favicon.svg": PackageResources.favicon_svg,
+        "data/demo_catalogue.csv": PackageResources.demo_catalogue_csv,
     ]
 }

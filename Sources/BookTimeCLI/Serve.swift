@@ -43,7 +43,8 @@ struct Serve: AsyncParsableCommand {
             let db = try AppDatabase.open(path: config.databasePath)
             let applied = try db.migrate()
             if isNew {
-                print("Created a new database at \(config.databasePath).")
+                let report = try await DemoCatalogue.load(into: db)
+                print("Created a new database at \(config.databasePath) with the demo catalogue (\(report.created) books).")
             } else if !applied.isEmpty {
                 print("Applied migrations: \(applied.joined(separator: ", ")).")
             }

@@ -211,6 +211,12 @@ final class ServerProcess: @unchecked Sendable {
         #expect(stylesheet.status == 200)
         #expect(stylesheet.body.contains("--accent"))
         #expect(FileManager.default.fileExists(atPath: directory.file("booktime.db")))
+        // First run loads the demo catalogue.
+        let books = try await server.get("/products/all/")
+        #expect(books.status == 200)
+        #expect(books.body.contains("Pride and Prejudice") || books.body.contains("A Christmas Carol"))
+        #expect(try await server.get("/product/pride-and-prejudice/").status == 200)
+        #expect(try await server.get("/search/?q=whale").body.contains("Moby-Dick"))
 
         let backup = try BookTimeBinary.run(["backup", directory.file("copy.db"), "--db", directory.file("booktime.db")])
         #expect(backup.status == 0, "\(backup.stderr)")

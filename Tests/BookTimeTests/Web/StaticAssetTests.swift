@@ -50,7 +50,7 @@ import BookTimeResources
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Resources")
         var onDisk: Set<String> = []
-        for folder in ["templates", "static"] {
+        for folder in ["templates", "static", "data"] {
             for name in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path) {
                 onDisk.insert("\(folder)/\(name)")
             }
