@@ -1,24 +1,44 @@
 #!/usr/bin/env bash
 # Benchmarks BookTime's pages with wrk against a release build on loopback.
 #
-#   bench/run.sh                 # 10 s per URL, 2 threads, 32 connections
-#   DURATION=30s bench/run.sh    # longer runs
+#   bench/run.sh                     # 10,000 generated products, 10 s per URL, 2 threads, 32 connections
+#   PRODUCTS=100000 bench/run.sh     # a larger catalogue
+#   DURATION=30s bench/run.sh        # longer runs
 #
-# Starts the binary on a free port with a fresh database in a temporary directory, runs a bounded
-# wrk per URL, prints requests/s and p99 latency per URL as a table, then stops the server.
+# Starts the binary on a free port with a fresh database filled by bench/generate.py (plus one
+# imported product with a real image), runs a bounded wrk per URL, prints requests/s, p50 and p99
+# per URL and each page's throughput as a ratio of /healthz measured in the same run, then stops
+# the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${DURATION:-10s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
+PRODUCTS="${PRODUCTS:-10000}"
 
 command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
 swift build -c release --product booktime > /dev/null
 bin="$(swift build -c release --show-bin-path)/booktime"
 scratch="$(mktemp -d)"
-trap 'kill -TERM "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; rm -rf "$scratch"' EXIT
+pid=""
+trap '[ -n "$pid" ] && { kill -TERM "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; }; rm -rf "$scratch"' EXIT
+
+# The database: migrated, generated products, one imported book with a picture.
+"$bin" migrate --db "$scratch/bench.db" > /dev/null
+python3 bench/generate.py "$scratch/bench.db" "$PRODUCTS" > /dev/null
+python3 - "$scratch" << 'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+w, h = 600, 900
+row = b"\0" + bytes(v for x in range(w) for v in (x * 255 // w, 80, 255 - x * 255 // w))
+raw = row * h
+chunk = lambda t, b: struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xFFFFFFFF)
+open(d + "/cover.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+open(d + "/one.csv", "w").write("name,author,description,tags,image_filename,price\nThe Benchmark Book,A. Writer,A book with a picture.,Subject 01,cover.png,9.99\n")
+PY
+"$bin" import-products "$scratch/one.csv" --images "$scratch" --db "$scratch/bench.db" > /dev/null
 
 BOOKTIME_LOG_LEVEL=warning "$bin" serve --port 0 --db "$scratch/bench.db" > "$scratch/serve.log" 2>&1 &
 pid=$!
@@ -29,21 +49,37 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ -n "$url" ] || { echo "server did not start" >&2; cat "$scratch/serve.log" >&2; exit 1; }
+url="${url%/}"
 
-css="$(curl -s "$url" | grep -o '/static/site\.[0-9a-f]*\.css' | head -1)"
-paths=("/" "/about-us/" "/contact-us/" "$css" "/healthz")
+css="$(curl -s "$url/" | grep -o '/static/site\.[0-9a-f]*\.css' | head -1)"
+thumb="$(curl -s "$url/product/the-benchmark-book/" | grep -o '/images/[0-9a-f]\{64\}' | tail -1)"
+pages="$(curl -s "$url/products/all/" | grep -o 'page [0-9]* of [0-9]*' | awk '{print $4}')"
+deep=$(( ${pages:-1} / 2 ))
+slug="bench-$(( PRODUCTS / 2 ))"
+paths=("/healthz" "/" "/about-us/" "/contact-us/" "/products/all/" "/products/all/?page=$deep" "/products/subject-07/"
+    "/product/$slug/" "/search/?q=winter+gar" "$thumb" "$css")
 
-printf '\nBookTime %s, wrk -t%s -c%s -d%s, %s cores\n\n' "$(git rev-parse --short HEAD 2> /dev/null || echo '?')" \
-    "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
-printf '| %-32s | %12s | %10s | %10s |\n' "URL" "requests/s" "p50" "p99"
-printf '|%s|%s|%s|%s|\n' "----------------------------------" "--------------" "------------" "------------"
 for path in "${paths[@]}"; do
-    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${url%/}$path")"
+    code="$(curl -s -o /dev/null -w '%{http_code}' "$url$path")"
+    [ "$code" = "200" ] || { echo "GET $path answered $code" >&2; exit 1; }
+done
+
+printf '\nBookTime %s, %s products, wrk -t%s -c%s -d%s, %s cores\n\n' "$(git rev-parse --short HEAD 2> /dev/null || echo '?')" \
+    "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
+printf '| %-34s | %10s | %9s | %9s | %8s |\n' "URL" "requests/s" "p50" "p99" "÷healthz"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "-----------" "-----------" "----------"
+healthz=""
+for path in "${paths[@]}"; do
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url$path")"
     rps="$(awk '/Requests\/sec/ {print $2}' <<< "$out")"
     p50="$(awk '$1 == "50%" {print $2}' <<< "$out")"
     p99="$(awk '$1 == "99%" {print $2}' <<< "$out")"
+    [ -n "$healthz" ] || healthz="$rps"
+    ratio="$(awk -v a="$rps" -v b="$healthz" 'BEGIN {printf "%.2f", a / b}')"
+    shown="$path"
+    [ ${#shown} -le 34 ] || shown="${shown:0:31}..."
+    printf '| %-34s | %10s | %9s | %9s | %8s |\n' "$shown" "$rps" "$p50" "$p99" "$ratio"
     errors="$(awk '/Non-2xx|Socket errors/ {print}' <<< "$out")"
-    printf '| %-32s | %12s | %10s | %10s |\n' "$path" "$rps" "$p50" "$p99"
     [ -z "$errors" ] || echo "  ! $errors"
 done
 echo

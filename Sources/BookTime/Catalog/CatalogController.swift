@@ -18,6 +18,7 @@ struct CatalogController {
     }
 
     struct ListPage {
+        let title: String
         let heading: String
         let tagDescription: String?
         let products: [ProductCardView]
@@ -28,15 +29,23 @@ struct CatalogController {
     /// Django's `ProductListView`: `all` or a tag slug; unknown tag → 404; `?page=` past the end → last page.
     @Sendable func productList(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tagSlug = try context.parameters.require("tag")
+        let pageNumber = requestedPage(request.uri.queryParameters["page"].map(String.init))
+        let version = try await db.catalogVersion()
+        return try await views.renderCached("catalog_product_list", key: "v\(version)|\(pageNumber)", request: request, context: context) {
+            try await listPage(tagSlug: tagSlug, pageNumber: pageNumber)
+        }
+    }
+
+    private func listPage(tagSlug: String, pageNumber: Int) async throws -> ListPage {
         var tag: ProductTag?
         if tagSlug != "all" {
             guard let found = try await db.activeTag(slug: tagSlug) else { throw HTTPError(.notFound) }
             tag = found
         }
-        let page = try await db.productPage(tagID: tag?.id, page: requestedPage(request.uri.queryParameters["page"].map(String.init)), pageSize: Self.pageSize)
+        let page = try await db.productPage(tagID: tag?.id, page: pageNumber, pageSize: Self.pageSize)
         let heading = tag?.name ?? "All books"
-        let data = ListPage(
-            heading: heading,
+        return ListPage(
+            title: heading, heading: heading,
             tagDescription: tag.flatMap { $0.description.isEmpty ? nil : $0.description },
             products: page.products.map { ProductCardView($0, currency: currency) },
             isEmpty: page.products.isEmpty,
@@ -44,7 +53,6 @@ struct CatalogController {
                 Routes.products(tag: tagSlug, page: $0)
             }
         )
-        return views.render("catalog_product_list", page: data, title: heading, request: request, context: context)
     }
 
     struct DetailPage {
@@ -60,6 +68,7 @@ struct CatalogController {
             let url: String
         }
 
+        let title: String
         let productID: Int64
         let name: String
         let author: String
@@ -79,6 +88,13 @@ struct CatalogController {
     /// Django's product `DetailView`; inactive products are not found.
     @Sendable func productDetail(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
+        let version = try await db.catalogVersion()
+        return try await views.renderCached("catalog_product_detail", key: "v\(version)", request: request, context: context) {
+            try await detailPage(slug: slug)
+        }
+    }
+
+    private func detailPage(slug: String) async throws -> DetailPage {
         guard let detail = try await db.productDetail(slug: slug), let id = detail.product.id else { throw HTTPError(.notFound) }
         let product = detail.product
         let pictures = detail.images.enumerated().map { index, image in
@@ -87,8 +103,8 @@ struct CatalogController {
                 number: index + 1, first: index == 0
             )
         }
-        let data = DetailPage(
-            productID: id, name: product.name, author: product.author, hasAuthor: !product.author.isEmpty,
+        return DetailPage(
+            title: product.name, productID: id, name: product.name, author: product.author, hasAuthor: !product.author.isEmpty,
             priceText: currency.format(product.price), paragraphs: paragraphs(product.description),
             tags: detail.tags.map { .init(name: $0.name, url: Routes.products(tag: $0.slug)) }, hasTags: !detail.tags.isEmpty,
             pictures: pictures, hasSeveralPictures: pictures.count > 1,
@@ -96,7 +112,6 @@ struct CatalogController {
             inStockText: product.inStock ? "Yes" : "No", canBuy: product.active && product.inStock,
             updated: monthAndYear(product.dateUpdated)
         )
-        return views.render("catalog_product_detail", page: data, title: product.name, request: request, context: context)
     }
 
     struct SearchPage {
@@ -106,6 +121,7 @@ struct CatalogController {
             let snippetHTML: String
         }
 
+        let title: String
         let query: String
         let hasQuery: Bool
         let hits: [Hit]
@@ -115,18 +131,25 @@ struct CatalogController {
 
     /// `/search/?q=`: FTS5, ranked, with highlighted fragments; empty or odd queries find nothing.
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let query = (request.uri.queryParameters["q"].map(String.init) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let result = try await db.search(query, page: requestedPage(request.uri.queryParameters["page"].map(String.init)), pageSize: Self.pageSize)
+        let query = String((request.uri.queryParameters["q"].map(String.init) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        let pageNumber = requestedPage(request.uri.queryParameters["page"].map(String.init))
+        let version = try await db.catalogVersion()
+        return try await views.renderCached("catalog_search", key: "v\(version)|\(pageNumber)|\(query)", request: request, context: context) {
+            try await searchPage(query: query, pageNumber: pageNumber)
+        }
+    }
+
+    private func searchPage(query: String, pageNumber: Int) async throws -> SearchPage {
+        let result = try await db.search(query, page: pageNumber, pageSize: Self.pageSize)
         let pageCount = max(1, (result.totalCount + Self.pageSize - 1) / Self.pageSize)
-        let data = SearchPage(
-            query: query, hasQuery: !query.isEmpty,
+        return SearchPage(
+            title: query.isEmpty ? "Search" : "Search: \(query)", query: query, hasQuery: !query.isEmpty,
             hits: result.hits.map { .init(card: ProductCardView($0.card, currency: currency), nameHTML: $0.nameHTML, snippetHTML: $0.snippetHTML) },
             noHits: !query.isEmpty && result.hits.isEmpty,
             pagination: PaginationView(page: result.page, pageCount: pageCount, totalCount: result.totalCount, noun: "result") {
                 Routes.search(query: query, page: $0)
             }
         )
-        return views.render("catalog_search", page: data, title: query.isEmpty ? "Search" : "Search: \(query)", request: request, context: context)
     }
 
     /// `/images/<sha256>`: immutable, with ETag and 304.

@@ -128,24 +128,36 @@ extension AppDatabase {
             ) ?? 0
             let pageCount = max(1, (total + pageSize - 1) / pageSize)
             let page = min(max(1, page), pageCount)
-            let rows = try Row.fetchAll(
+            // Rank and page first: snippet() and highlight() are costly, so they run for this page only.
+            let cards = try ProductCard.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.cardSelection),
-                        highlight(productSearch, 0, char(2), char(3)) AS nameMarked,
-                        snippet(productSearch, -1, char(2), char(3), '…', 24) AS snippetMarked
-                    FROM productSearch s JOIN product p ON p.id = s.rowid
+                    SELECT \(Self.cardSelection) FROM productSearch s CROSS JOIN product p ON p.id = s.rowid
                     WHERE productSearch MATCH ? AND p.active = 1
                     ORDER BY bm25(productSearch, 10.0, 6.0, 1.0, 4.0), p.name
                     LIMIT ? OFFSET ?
                     """,
                 arguments: [pattern, pageSize, (page - 1) * pageSize]
             )
-            let hits = try rows.map { row in
+            var marked: [Int64: (String, String)] = [:]
+            if !cards.isEmpty {
+                let ids = cards.map(\.id)
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT rowid, highlight(productSearch, 0, char(2), char(3)) AS nameMarked,
+                            snippet(productSearch, -1, char(2), char(3), '…', 24) AS snippetMarked
+                        FROM productSearch WHERE productSearch MATCH ? AND rowid IN (\(databaseQuestionMarks(count: ids.count)))
+                        """,
+                    arguments: StatementArguments([pattern.databaseValue] + ids.map(\.databaseValue))
+                )
+                for row in rows { marked[row["rowid"]] = (row["nameMarked"] ?? "", row["snippetMarked"] ?? "") }
+            }
+            let hits = cards.map { card in
                 SearchHit(
-                    card: try ProductCard(row: row),
-                    nameHTML: Self.markedToHTML(row["nameMarked"] ?? ""),
-                    snippetHTML: Self.markedToHTML(row["snippetMarked"] ?? "")
+                    card: card,
+                    nameHTML: Self.markedToHTML(marked[card.id]?.0 ?? card.name),
+                    snippetHTML: Self.markedToHTML(marked[card.id]?.1 ?? "")
                 )
             }
             return (hits, total, page)
@@ -155,5 +167,12 @@ extension AppDatabase {
     /// Escapes FTS output for HTML, then turns the \u{2}…\u{3} markers into `<mark>`.
     static func markedToHTML(_ text: String) -> String {
         HTML.escape(text).replacingOccurrences(of: "\u{2}", with: "<mark>").replacingOccurrences(of: "\u{3}", with: "</mark>")
+    }
+}
+
+extension AppDatabase {
+    /// Bumped by triggers on every catalogue write, from any process.
+    public func catalogVersion() async throws -> Int64 {
+        try await reader.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM catalogVersion WHERE id = 1") ?? 0 }
     }
 }

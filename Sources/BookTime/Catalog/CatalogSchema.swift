@@ -97,4 +97,22 @@ enum CatalogSchema {
                 """
         )
     }
+
+    /// Migration `0005_catalog_version`: a counter every catalogue write bumps (by trigger, so
+    /// writes from any process count), which keys the rendered-page cache.
+    static func createVersionCounter(_ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE catalogVersion (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)")
+        try db.execute(sql: "INSERT INTO catalogVersion (id, version) VALUES (1, 1)")
+        for table in ["product", "productTag", "productTagLink", "productImage"] {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(table)_\(event.lowercased())_bumps_catalog_version AFTER \(event) ON \(table) BEGIN
+                            UPDATE catalogVersion SET version = version + 1 WHERE id = 1;
+                        END
+                        """
+                )
+            }
+        }
+    }
 }

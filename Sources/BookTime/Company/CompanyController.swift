@@ -27,18 +27,23 @@ struct CompanyController {
 
     /// Django's `TemplateView(template_name="home.html")`, plus the catalogue's subjects.
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let tags = try await db.tagSummaries().map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
-        return views.render("company_home", page: HomePage(tags: tags, hasTags: !tags.isEmpty), request: request, context: context)
+        let version = try await db.catalogVersion()
+        return try await views.renderCached("company_home", key: "v\(version)", request: request, context: context) {
+            let tags = try await db.tagSummaries().map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
+            return HomePage(tags: tags, hasTags: !tags.isEmpty)
+        }
     }
 
     /// Django's `TemplateView(template_name="about_us.html")`.
     @Sendable func aboutUs(_ request: Request, context: AppRequestContext) async throws -> Response {
-        views.render("company_about_us", title: "About us", request: request, context: context)
+        try await views.renderCached("company_about_us", key: "", title: "About us", request: request, context: context) { [String: String]() }
     }
 
     /// Django's `ContactUsView` (a `FormView`): an empty form.
     @Sendable func contactUs(_ request: Request, context: AppRequestContext) async throws -> Response {
-        views.render("company_contact_us", page: ContactForm.page(for: FormValidator(FormData(fields: []))), title: "Contact us", request: request, context: context)
+        try await views.renderCached("company_contact_us", key: "", title: "Contact us", request: request, context: context) {
+            ContactForm.page(for: FormValidator(FormData(fields: [])))
+        }
     }
 
     /// A valid message goes to the outbox for customer service, then Post/Redirect/Get to `/`.

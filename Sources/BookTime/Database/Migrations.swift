@@ -48,6 +48,10 @@ enum Migrations {
             try CatalogSchema.create(db)
         }
 
+        migrator.registerMigration("0005_catalog_version") { db in
+            try CatalogSchema.createVersionCounter(db)
+        }
+
         return migrator
     }()
 

@@ -11,6 +11,8 @@ public final class Views: Sendable {
         let library: MustacheLibrary
         let assets: StaticAssets
         let fingerprint: String
+        /// Changes on every theme reload, so cached pages of the old theme are not served.
+        let generation: Int
     }
 
     /// A template that does not parse, named, for a clear start-up or reload error.
@@ -22,12 +24,14 @@ public final class Views: Sendable {
 
     let files: ResourceFiles
     let logger: Logger
+    let cache: PageCache
     private let snapshot: Mutex<Snapshot>
 
-    public init(themeDirectory: String? = nil, logger: Logger = Logger(label: "booktime.views")) throws {
+    public init(themeDirectory: String? = nil, cache: PageCache = PageCache(), logger: Logger = Logger(label: "booktime.views")) throws {
         self.files = ResourceFiles(themeDirectory: themeDirectory)
         self.logger = logger
-        self.snapshot = Mutex(try Self.load(files))
+        self.cache = cache
+        self.snapshot = Mutex(try Self.load(files, generation: 0))
     }
 
     public var assets: StaticAssets { snapshot.withLock { $0.assets } }
@@ -40,8 +44,9 @@ public final class Views: Sendable {
         let fingerprint = files.themeFingerprint()
         guard fingerprint != snapshot.withLock({ $0.fingerprint }) else { return false }
         do {
-            let fresh = try Self.load(files)
+            let fresh = try Self.load(files, generation: snapshot.withLock { $0.generation } + 1)
             snapshot.withLock { $0 = fresh }
+            cache.removeAll()
             logger.info("Theme reloaded from \(files.themeDirectory ?? "")")
             return true
         } catch {
@@ -50,7 +55,7 @@ public final class Views: Sendable {
         }
     }
 
-    private static func load(_ files: ResourceFiles) throws -> Snapshot {
+    private static func load(_ files: ResourceFiles, generation: Int) throws -> Snapshot {
         let fingerprint = files.themeFingerprint()
         var library = MustacheLibrary()
         for (name, bytes) in files.files(in: "templates") where name.hasSuffix(".mustache") {
@@ -61,7 +66,7 @@ public final class Views: Sendable {
                 throw TemplateError(name: name, reason: "\(error)")
             }
         }
-        return Snapshot(library: library, assets: StaticAssets(files: files.files(in: "static")), fingerprint: fingerprint)
+        return Snapshot(library: library, assets: StaticAssets(files: files.files(in: "static")), fingerprint: fingerprint, generation: generation)
     }
 
     /// Renders `template` with `page` as its data inside the layout. `page` is a small view model
@@ -70,12 +75,42 @@ public final class Views: Sendable {
         _ template: String, page: Any = [String: String](), title: String? = nil,
         request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
     ) -> Response {
-        let layout = LayoutContext(title: title, path: request.uri.path, context: context, assets: assets)
+        let layout = LayoutContext(title: title, path: request.uri.path, assets: assets)
         let html = renderHTML(template, data: RenderData(layout: layout, page: page))
+        return htmlResponse(CachedPage(html: html), context: context, status: status)
+    }
+
+    /// Like `render`, for GET pages that depend only on `key` (and the path, theme and template):
+    /// rendered once with placeholders, then per request only the CSRF token, flash messages and
+    /// basket count are filled in. `page` runs (and queries the database) on a miss only.
+    public func renderCached(
+        _ template: String, key: String, title: String? = nil, request: Request, context: AppRequestContext,
+        page: () async throws -> Any
+    ) async throws -> Response {
+        let snapshot = snapshot.withLock { $0 }
+        let fullKey = "\(snapshot.generation)|\(template)|\(request.uri.path)|\(key)"
+        if let cached = cache.value(for: fullKey) {
+            return htmlResponse(cached, context: context, status: .ok)
+        }
+        let data = try await page()
+        let layout = LayoutContext(title: title, path: request.uri.path, assets: snapshot.assets)
+        let rendered = CachedPage(html: renderHTML(template, data: RenderData(layout: layout, page: data)))
+        cache.store(rendered, for: fullKey)
+        return htmlResponse(rendered, context: context, status: .ok)
+    }
+
+    private func htmlResponse(_ page: CachedPage, context: AppRequestContext, status: HTTPResponse.Status) -> Response {
+        let body = page.assemble { slot in
+            switch slot {
+            case .csrfToken: context.csrfToken
+            case .messages: LayoutContext.messagesHTML(context.flash.consume())
+            case .basketCount: "0"
+            }
+        }
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(string: html))
+            body: .init(byteBuffer: body)
         )
     }
 
@@ -112,8 +147,7 @@ extension LayoutContext: MustacheParent {
         case "siteName": siteName
         case "title": title
         case "navigation": navigation
-        case "messages": messages
-        case "hasMessages": hasMessages
+        case "messagesHTML": messagesHTML
         case "csrfToken": csrfToken
         case "stylesheetURL": stylesheetURL
         case "scriptURL": scriptURL
@@ -136,13 +170,12 @@ extension LayoutContext.NavItem: MustacheParent {
     }
 }
 
-extension LayoutContext.Message: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "level": level
-        case "text": text
-        default: nil
-        }
+extension LayoutContext {
+    /// The flash messages block, escaped here since it bypasses the template.
+    static func messagesHTML(_ messages: [FlashMessage]) -> String {
+        guard !messages.isEmpty else { return "" }
+        let items = messages.map { #"<p class="alert alert-\#($0.level.rawValue)">\#(HTML.escape($0.text))</p>"# }
+        return #"<div class="messages" role="status">"# + items.joined() + "</div>"
     }
 }
 
@@ -154,22 +187,16 @@ struct LayoutContext {
         let current: Bool
     }
 
-    struct Message {
-        let level: String
-        let text: String
-    }
-
     let siteName = "BookTime"
     let title: String
     let navigation: [NavItem]
-    let messages: [Message]
-    /// Stored, not computed: Mustache reads view models through `Mirror`, which sees stored properties only.
-    let hasMessages: Bool
-    let csrfToken: String
+    /// Per-request values are placeholders, filled in by `CachedPage.assemble`.
+    let messagesHTML = CachedPage.Slot.messages.marker
+    let csrfToken = CachedPage.Slot.csrfToken.marker
+    let basketCount = CachedPage.Slot.basketCount.marker
     let stylesheetURL: String
     let scriptURL: String
     let faviconURL: String
-    let basketCount: Int
     let year: Int
 
     /// The UTC year, from the epoch seconds (no Calendar per request).
@@ -180,20 +207,16 @@ struct LayoutContext {
         return Int(parts.tm_year) + 1900
     }
 
-    init(title: String?, path: String, context: AppRequestContext, assets: StaticAssets) {
+    init(title: String?, path: String, assets: StaticAssets) {
         self.title = title.map { "\($0) · BookTime" } ?? "BookTime"
         self.navigation = [
             NavItem(label: "Home", url: Routes.home, current: path == Routes.home),
             NavItem(label: "About us", url: Routes.aboutUs, current: path == Routes.aboutUs),
             NavItem(label: "Contact us", url: Routes.contactUs, current: path == Routes.contactUs),
         ]
-        self.messages = context.flash.consume().map { Message(level: $0.level.rawValue, text: $0.text) }
-        self.hasMessages = !messages.isEmpty
-        self.csrfToken = context.csrfToken
         self.stylesheetURL = assets.url(for: "site.css")
         self.scriptURL = assets.url(for: "site.js")
         self.faviconURL = assets.url(for: "favicon.svg")
-        self.basketCount = 0
         self.year = Self.currentYear()
     }
 }

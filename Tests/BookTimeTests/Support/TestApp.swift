@@ -95,8 +95,10 @@ final class TestBrowser: @unchecked Sendable {
     func post(_ uri: String, form: [(String, String)], csrf: Bool = true, headers: HTTPFields = [:]) async throws -> TestResponse {
         var fields = form
         if csrf {
-            if cookie(CSRFMiddleware.cookieName) == nil { try await get("/") }
-            fields.append((CSRFMiddleware.fieldName, cookie(CSRFMiddleware.cookieName) ?? ""))
+            // Like a real browser: the token comes from the form on a page, not from the cookie.
+            let page = try await get("/contact-us/").text
+            let token = page.firstMatch(of: /name="csrf_token" value="([^"]*)"/).map { String($0.1) } ?? ""
+            fields.append((CSRFMiddleware.fieldName, token))
         }
         var headers = headers
         headers[.contentType] = "application/x-www-form-urlencoded"
