@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// How often the theme directory is checked for changes.
     public var themePollInterval: Duration = .seconds(1)
+    /// How soon catalogue writes by other processes (an import while serving) reach cached pages.
+    public var catalogPollInterval: Duration = .milliseconds(250)
 
     public init() {}
 

@@ -33,6 +33,7 @@ public func buildApplication(
     let sessionStore = SQLitePersistDriver(db: db, logger: logger)
     let transport = try mailTransport ?? config.smtpURL.map { SMTPTransport(configuration: try SMTPConfiguration(url: $0)) }
     let mailSender = MailSender(db: db, transport: transport, logger: logger)
+    let catalogVersion = try CatalogVersionTracker(db: db, pollInterval: config.catalogPollInterval, logger: logger)
 
     let router = Router(context: AppRequestContext.self)
     // Middleware order, outermost first: each sees the request before the ones below it.
@@ -56,10 +57,10 @@ public func buildApplication(
         Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     StaticController(views: views).addRoutes(to: router)
-    CompanyController(db: db, views: views, mail: config.mail).addRoutes(to: router)
-    CatalogController(db: db, views: views, currency: config.currency).addRoutes(to: router)
+    CompanyController(db: db, views: views, mail: config.mail, catalogVersion: catalogVersion).addRoutes(to: router)
+    CatalogController(db: db, views: views, currency: config.currency, catalogVersion: catalogVersion).addRoutes(to: router)
 
-    var services: [any Service] = [sessionStore, mailSender]
+    var services: [any Service] = [sessionStore, mailSender, catalogVersion]
     if config.themeDirectory != nil {
         services.append(ThemeWatcher(views: views, interval: config.themePollInterval))
     }

@@ -7,6 +7,8 @@ struct CatalogController {
     let db: AppDatabase
     let views: Views
     let currency: Currency
+    let catalogVersion: CatalogVersionTracker
+    let imageCache = ImageCache()
     static let pageSize = 12
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -30,7 +32,7 @@ struct CatalogController {
     @Sendable func productList(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tagSlug = try context.parameters.require("tag")
         let pageNumber = requestedPage(request.uri.queryParameters["page"].map(String.init))
-        let version = try await db.catalogVersion()
+        let version = catalogVersion.current
         return try await views.renderCached("catalog_product_list", key: "v\(version)|\(pageNumber)", request: request, context: context) {
             try await listPage(tagSlug: tagSlug, pageNumber: pageNumber)
         }
@@ -88,7 +90,7 @@ struct CatalogController {
     /// Django's product `DetailView`; inactive products are not found.
     @Sendable func productDetail(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        let version = try await db.catalogVersion()
+        let version = catalogVersion.current
         return try await views.renderCached("catalog_product_detail", key: "v\(version)", request: request, context: context) {
             try await detailPage(slug: slug)
         }
@@ -133,7 +135,7 @@ struct CatalogController {
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = String((request.uri.queryParameters["q"].map(String.init) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let pageNumber = requestedPage(request.uri.queryParameters["page"].map(String.init))
-        let version = try await db.catalogVersion()
+        let version = catalogVersion.current
         return try await views.renderCached("catalog_search", key: "v\(version)|\(pageNumber)|\(query)", request: request, context: context) {
             try await searchPage(query: query, pageNumber: pageNumber)
         }
@@ -156,16 +158,22 @@ struct CatalogController {
     @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
         let file = try context.parameters.require("file")
         let hash = file
-        guard hash.count == 64, hash.allSatisfy(\.isHexDigit), let blob = try await db.imageBlob(hash: hash) else {
-            throw HTTPError(.notFound)
+        guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { throw HTTPError(.notFound) }
+        let entry: ImageCache.Entry
+        if let cached = imageCache.entry(hash) {
+            entry = cached
+        } else {
+            guard let blob = try await db.imageBlob(hash: hash) else { throw HTTPError(.notFound) }
+            imageCache.store(blob)
+            entry = ImageCache.Entry(contentType: blob.contentType, body: ByteBuffer(bytes: blob.data))
         }
         let etag = "\"\(hash.prefix(32))\""
-        var headers: HTTPFields = [.contentType: blob.contentType, .cacheControl: "public, max-age=31536000, immutable", .eTag: etag]
+        var headers: HTTPFields = [.contentType: entry.contentType, .cacheControl: "public, max-age=31536000, immutable", .eTag: etag]
         if request.headers[.ifNoneMatch] == etag {
             return Response(status: .notModified, headers: headers)
         }
-        headers[.contentLength] = String(blob.data.count)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: blob.data)))
+        headers[.contentLength] = String(entry.body.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: entry.body))
     }
 
     /// `/covers/<slug>.svg`: a drawn cover for a book without pictures.

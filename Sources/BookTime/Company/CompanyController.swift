@@ -6,6 +6,7 @@ struct CompanyController {
     let db: AppDatabase
     let views: Views
     let mail: MailSettings
+    let catalogVersion: CatalogVersionTracker
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(Routes.home), use: home)
@@ -27,7 +28,7 @@ struct CompanyController {
 
     /// Django's `TemplateView(template_name="home.html")`, plus the catalogue's subjects.
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let version = try await db.catalogVersion()
+        let version = catalogVersion.current
         return try await views.renderCached("company_home", key: "v\(version)", request: request, context: context) {
             let tags = try await db.tagSummaries().map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
             return HomePage(tags: tags, hasTags: !tags.isEmpty)

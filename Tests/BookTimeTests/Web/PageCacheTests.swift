@@ -6,16 +6,35 @@ import Testing
 
 @Suite struct PageCacheTests {
     @Test func writesFromAnotherConnectionInvalidateCachedPages() async throws {
-        try await withTestApp { browser, db in
+        try await withTestApp(configure: { $0.catalogPollInterval = .milliseconds(20) }) { browser, db in
             try await db.createProduct(ProductInput(name: "Emma", price: 100))
             #expect(CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Emma"])
             // Another process (say, `booktime import-products` while serving) writes to the same file.
+            // It shows within the poll interval (configured to 20 ms here).
             let other = try AppDatabase.open(path: db.path)
             try await other.createProduct(ProductInput(name: "Dracula", price: 100))
-            #expect(CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Dracula", "Emma"])
+            #expect(try await Self.eventually { CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Dracula", "Emma"] })
             try await other.dbWriter.write { try $0.execute(sql: "UPDATE product SET price = 999 WHERE name = 'Emma'") }
-            #expect(try await browser.get("/product/emma/").text.contains("£9.99"))
+            #expect(try await Self.eventually { try await browser.get("/product/emma/").text.contains("£9.99") })
         }
+    }
+
+    @Test func writesThroughTheShopsOwnPoolShowAtOnce() async throws {
+        // A poll interval so long that only the commit observation can explain a fresh page.
+        try await withTestApp(configure: { $0.catalogPollInterval = .seconds(3600) }) { browser, db in
+            try await db.createProduct(ProductInput(name: "Emma", price: 100))
+            #expect(CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Emma"])
+            try await db.createProduct(ProductInput(name: "Dracula", price: 100))
+            #expect(CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Dracula", "Emma"])
+        }
+    }
+
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 
     @Test func cachedPagesCarryEachVisitorsOwnToken() async throws {
@@ -58,6 +77,18 @@ import Testing
         for index in 0..<10 { cache.store(CachedPage(html: "page \(index)"), for: "k\(index)") }
         #expect(cache.count <= 3)
         #expect(cache.value(for: "k9") != nil)
+    }
+
+    @Test func imageCacheIsBoundedBySize() {
+        let cache = ImageCache(maxEntryBytes: 100, maxTotalBytes: 250)
+        func blob(_ hash: String, _ size: Int) -> ImageBlob {
+            ImageBlob(hash: hash, contentType: "image/jpeg", width: 1, height: 1, size: size, data: Data(count: size))
+        }
+        cache.store(blob("big", 101))
+        #expect(cache.entry("big") == nil, "large originals are never held")
+        for index in 0..<10 { cache.store(blob("h\(index)", 100)) }
+        #expect(cache.totalBytes <= 250)
+        #expect(cache.entry("h9")?.body.readableBytes == 100)
     }
 
     @Test func placeholdersSplitAndAssemble() {
