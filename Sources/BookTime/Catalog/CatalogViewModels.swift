@@ -64,11 +64,11 @@ func requestedPage(_ value: String?) -> Int {
 
 /// "November 2026", like Django's `date:"F Y"`.
 func monthAndYear(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_GB")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "LLLL yyyy"
-    return formatter.string(from: date)
+    var seconds = time_t(date.timeIntervalSince1970)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    return "\(months[Int(parts.tm_mon)]) \(Int(parts.tm_year) + 1900)"
 }
 
 /// A description as paragraphs: blank lines separate paragraphs (Django's `linebreaks`).

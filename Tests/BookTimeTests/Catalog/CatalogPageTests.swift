@@ -214,6 +214,25 @@ import Testing
         }
     }
 
+    /// Plans, not timings: the FTS table must drive both search queries.
+    @Test func searchQueriesScanTheIndexFirst() async throws {
+        let test = try TestDatabase()
+        let plans = try await test.db.reader.read { db in
+            try [(AppDatabase.searchCountSQL, ["\"x\"*"] as [any DatabaseValueConvertible]), (AppDatabase.searchPageSQL, ["\"x\"*", 12, 0])].map { sql, arguments in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments)).map { $0["detail"] as String }
+            }
+        }
+        for plan in plans {
+            #expect(plan.first?.hasPrefix("SCAN s VIRTUAL TABLE") == true, "\(plan)")
+            #expect(plan.contains { $0.contains("SEARCH p USING INTEGER PRIMARY KEY") }, "\(plan)")
+        }
+    }
+
+    @Test func monthAndYearIsUTC() {
+        #expect(monthAndYear(Date(timeIntervalSince1970: 0)) == "January 1970")
+        #expect(monthAndYear(Date(timeIntervalSince1970: 1_795_000_000)) == "November 2026")
+    }
+
     @Test func emptyQueryShowsTheForm() async throws {
         try await withTestApp { browser, _ in
             let response = try await browser.get("/search/")
