@@ -41,6 +41,17 @@ static void bt_jpeg_warning(j_common_ptr cinfo, int level) {
     if (level < 0) bt_jpeg_error_exit(cinfo);
 }
 
+/// Errors longjmp to the caller's setjmp (which must stay in the caller's own frame); warnings
+/// about corrupt data count as errors; nothing is printed.
+static struct jpeg_error_mgr *bt_jpeg_errors(struct bt_jpeg_error *err) {
+    struct jpeg_error_mgr *base = jpeg_std_error(&err->base);
+    base->error_exit = bt_jpeg_error_exit;
+    base->output_message = bt_jpeg_quiet;
+    base->emit_message = bt_jpeg_warning;
+    err->message[0] = 0;
+    return base;
+}
+
 // MARK: - Info
 
 int bt_image_info(const unsigned char *data, size_t length, int *format, int *width, int *height, char *error, size_t error_size) {
@@ -48,9 +59,7 @@ int bt_image_info(const unsigned char *data, size_t length, int *format, int *wi
     if (*format == BT_FORMAT_JPEG) {
         struct jpeg_decompress_struct cinfo;
         struct bt_jpeg_error jerr;
-        cinfo.err = jpeg_std_error(&jerr.base);
-        jerr.base.error_exit = bt_jpeg_error_exit;
-        jerr.base.output_message = bt_jpeg_quiet;
+        cinfo.err = bt_jpeg_errors(&jerr);
         if (setjmp(jerr.jump)) {
             jpeg_destroy_decompress(&cinfo);
             set_error(error, error_size, jerr.message);
@@ -88,10 +97,7 @@ static int decode_jpeg(const unsigned char *data, size_t length, int min_width, 
     struct jpeg_decompress_struct cinfo;
     struct bt_jpeg_error jerr;
     unsigned char *volatile pixels = NULL;
-    cinfo.err = jpeg_std_error(&jerr.base);
-    jerr.base.error_exit = bt_jpeg_error_exit;
-    jerr.base.output_message = bt_jpeg_quiet;
-    jerr.base.emit_message = bt_jpeg_warning;
+    cinfo.err = bt_jpeg_errors(&jerr);
     if (setjmp(jerr.jump)) {
         jpeg_destroy_decompress(&cinfo);
         free(pixels);
@@ -219,9 +225,7 @@ int bt_image_encode_jpeg(const bt_image *image, int quality, unsigned char **out
     struct bt_jpeg_error jerr;
     unsigned char *buffer = NULL;
     unsigned long size = 0;
-    cinfo.err = jpeg_std_error(&jerr.base);
-    jerr.base.error_exit = bt_jpeg_error_exit;
-    jerr.base.output_message = bt_jpeg_quiet;
+    cinfo.err = bt_jpeg_errors(&jerr);
     if (setjmp(jerr.jump)) {
         jpeg_destroy_compress(&cinfo);
         free(buffer);

@@ -49,7 +49,7 @@ public final class PageCache: Sendable {
     private let entries = Mutex<[String: CachedPage]>([:])
     let capacity: Int
 
-    public init(capacity: Int = 4000) {
+    public init(capacity: Int = 2000) {
         self.capacity = capacity
     }
 
