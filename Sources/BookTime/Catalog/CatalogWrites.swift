@@ -84,9 +84,4 @@ extension AppDatabase {
         try tag.insert(db)
         return tag
     }
-
-    /// How many tags exist (import reports).
-    public func tagCount() async throws -> Int {
-        try await reader.read { db in try ProductTag.fetchCount(db) }
-    }
 }

@@ -41,10 +41,6 @@ extension Product: FetchableRecord, MutablePersistableRecord {
         public static let inStock = Column(CodingKeys.inStock)
     }
 
-    static let tagLinks = hasMany(ProductTagLink.self)
-    static let tags = hasMany(ProductTag.self, through: tagLinks, using: ProductTagLink.tag)
-    static let images = hasMany(ProductImage.self).order(ProductImage.Columns.position, ProductImage.Columns.id)
-
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
@@ -54,16 +50,6 @@ extension DerivableRequest<Product> {
     /// Django's `Product.objects.active()`.
     public func active() -> Self {
         filter(Product.Columns.active == true)
-    }
-
-    /// Products carrying the tag with this slug.
-    public func tagged(_ tagID: Int64) -> Self {
-        joining(required: Product.tagLinks.filter(ProductTagLink.Columns.productTagId == tagID))
-    }
-
-    public func orderedByName() -> Self {
-        // The column's NOCASE collation; the (active, name) index serves it.
-        order(Product.Columns.name, Product.Columns.id)
     }
 }
 
@@ -107,7 +93,4 @@ public struct ProductTagLink: Codable, Sendable, Equatable, FetchableRecord, Per
         public static let productId = Column(CodingKeys.productId)
         public static let productTagId = Column(CodingKeys.productTagId)
     }
-
-    static let tag = belongsTo(ProductTag.self)
-    static let product = belongsTo(Product.self)
 }

@@ -47,8 +47,6 @@ public struct StaticAssets: Sendable {
         byHashedName[hashedName]
     }
 
-    public var names: [String] { Array(urls.keys) }
-
     static func contentType(forExtension ext: String) -> String {
         switch ext.lowercased() {
         case "css": "text/css; charset=utf-8"
