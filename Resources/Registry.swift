@@ -22,5 +22,6 @@ public enum EmbeddedResources {
         "static/site.js": PackageResources.site_js,
         "static/favicon.svg": PackageResources.favicon_svg,
         "data/demo_catalogue.csv": PackageResources.demo_catalogue_csv,
+        "data/common_passwords.txt": PackageResources.common_passwords_txt,
     ]
 }

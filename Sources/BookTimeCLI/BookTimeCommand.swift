@@ -8,7 +8,7 @@ struct BookTimeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "booktime",
         abstract: "BookTime: an online bookshop in one executable and one SQLite file.",
-        subcommands: [Serve.self, Migrate.self, Check.self, Backup.self, ImportProducts.self, Demo.self],
+        subcommands: [Serve.self, Migrate.self, Check.self, Backup.self, ImportProducts.self, Demo.self, CreateUser.self],
         defaultSubcommand: Serve.self
     )
 

@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
             if isNew {
                 let report = try await DemoCatalogue.load(into: db)
                 print("Created a new database at \(config.databasePath) with the demo catalogue (\(report.created) books).")
+                if let owner = try await db.createFirstOwner() {
+                    print("Owner account: \(owner.email)  password: \(owner.password)  (shown only now; keep it safe)")
+                }
             } else if !applied.isEmpty {
                 print("Applied migrations: \(applied.joined(separator: ", ")).")
             }

@@ -52,6 +52,10 @@ enum Migrations {
             try CatalogSchema.createVersionCounter(db)
         }
 
+        migrator.registerMigration("0006_users") { db in
+            try AccountsSchema.create(db)
+        }
+
         return migrator
     }()
 

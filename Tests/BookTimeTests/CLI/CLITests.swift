@@ -69,6 +69,8 @@ struct CLIFailure: Error, CustomStringConvertible {
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let baseURL: URL
+    /// What the server printed before it was ready.
+    private(set) var printed = ""
     private let output: Pipe
 
     init(arguments: [String], in directory: String, executable: URL? = nil) throws {
@@ -89,6 +91,7 @@ final class ServerProcess: @unchecked Sendable {
             seen += String(decoding: chunk, as: UTF8.self)
             if let match = seen.firstMatch(of: /running at (http:\/\/127\.0\.0\.1:\d+\/)/) {
                 baseURL = URL(string: String(match.1))!
+                printed = seen
                 return
             }
         }
@@ -211,6 +214,8 @@ final class ServerProcess: @unchecked Sendable {
         #expect(stylesheet.status == 200)
         #expect(stylesheet.body.contains("--accent"))
         #expect(FileManager.default.fileExists(atPath: directory.file("booktime.db")))
+        // First run creates an owner and prints the password once.
+        #expect(server.printed.contains("Owner account: owner@booktime.local  password: "))
         // First run loads the demo catalogue.
         let books = try await server.get("/products/all/")
         #expect(books.status == 200)

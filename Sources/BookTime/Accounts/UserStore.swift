@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// Why an account could not be created, worded for a form or the command line.
+public enum AccountError: Error, Equatable, CustomStringConvertible {
+    case invalidEmail
+    case duplicateEmail
+    case weakPassword([String])
+
+    public var description: String {
+        switch self {
+        case .invalidEmail: "Enter a valid email address."
+        case .duplicateEmail: "A user with that email address already exists."
+        case .weakPassword(let problems): problems.joined(separator: " ")
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Creates an account with the given role. The password is checked against the policy and
+    /// hashed off the event loop; the email is unique whatever its case.
+    @discardableResult
+    public func createUser(email rawEmail: String, password: String, role: Role) async throws -> User {
+        guard let email = EmailAddress.normalize(rawEmail) else { throw AccountError.invalidEmail }
+        let problems = PasswordPolicy.problems(password: password, email: email)
+        guard problems.isEmpty else { throw AccountError.weakPassword(problems) }
+        if try await userExists(email: email) { throw AccountError.duplicateEmail }
+        let hash = try await PasswordHasher.hash(password)
+        do {
+            return try await dbWriter.write { db in
+                var user = User(email: email, passwordHash: hash, isStaff: role != .customer, isSuperuser: role == .owner)
+                try user.insert(db)
+                let group: String? =
+                    switch role {
+                    case .employee: StaffGroup.employees
+                    case .dispatcher: StaffGroup.dispatchers
+                    case .owner, .customer: nil
+                    }
+                if let group, let id = user.id {
+                    try db.execute(
+                        sql: "INSERT INTO userGroupMembership (userId, userGroupId) SELECT ?, id FROM userGroup WHERE name = ?",
+                        arguments: [id, group]
+                    )
+                }
+                return user
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            // Two sign-ups racing for the same address.
+            throw AccountError.duplicateEmail
+        }
+    }
+
+    public func userExists(email: String) async throws -> Bool {
+        try await reader.read { db in try User.filter(User.Columns.email == email).fetchCount(db) > 0 }
+    }
+
+    public func user(email: String) async throws -> User? {
+        try await reader.read { db in try User.filter(User.Columns.email == email).fetchOne(db) }
+    }
+
+    /// The user's roles, through the one rule in `Role.roles`.
+    public func roles(of user: User) async throws -> Set<Role> {
+        guard let id = user.id else { return [] }
+        let groups = try await reader.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT g.name FROM userGroup g JOIN userGroupMembership m ON m.userGroupId = g.id WHERE m.userId = ?",
+                arguments: [id]
+            )
+        }
+        return Role.roles(isActive: user.isActive, isSuperuser: user.isSuperuser, isStaff: user.isStaff, groups: Set(groups))
+    }
+
+    /// On a new database: an owner account with a random password, returned once for printing.
+    public func createFirstOwner(email: String = "owner@booktime.local") async throws -> (email: String, password: String)? {
+        let hasOwner = try await reader.read { db in try User.filter(Column("isSuperuser") == true).fetchCount(db) > 0 }
+        guard !hasOwner else { return nil }
+        let password = PasswordHasher.randomPassword()
+        try await createUser(email: email, password: password, role: .owner)
+        return (email, password)
+    }
+}
