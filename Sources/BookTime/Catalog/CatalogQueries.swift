@@ -178,6 +178,10 @@ extension AppDatabase {
 extension AppDatabase {
     /// Bumped by triggers on every catalogue write, from any process.
     public func catalogVersion() async throws -> Int64 {
-        try await reader.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM catalogVersion WHERE id = 1") ?? 0 }
+        try await reader.read { db in try Self.catalogVersion(db) }
+    }
+
+    static func catalogVersion(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT version FROM catalogVersion WHERE id = 1") ?? 0
     }
 }

@@ -23,7 +23,7 @@ public final class CatalogVersionTracker: Service, Sendable {
             in: db.dbWriter,
             onError: { [logger] error in logger.error("Catalogue observation failed: \(error)") },
             onChange: { [weak self] database in
-                if let value = try? Int64.fetchOne(database, sql: "SELECT version FROM catalogVersion WHERE id = 1") {
+                if let value = try? AppDatabase.catalogVersion(database) {
                     self?.version.store(value, ordering: .relaxed)
                 }
             }
@@ -40,7 +40,7 @@ public final class CatalogVersionTracker: Service, Sendable {
     }
 
     private static func read(_ db: AppDatabase) throws -> Int64 {
-        try db.reader.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM catalogVersion WHERE id = 1") ?? 0 }
+        try db.reader.read { db in try AppDatabase.catalogVersion(db) }
     }
 
     public func run() async throws {

@@ -64,11 +64,9 @@ func requestedPage(_ value: String?) -> Int {
 
 /// "November 2026", like Django's `date:"F Y"`.
 func monthAndYear(_ date: Date) -> String {
-    var seconds = time_t(date.timeIntervalSince1970)
-    var parts = tm()
-    gmtime_r(&seconds, &parts)
     let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-    return "\(months[Int(parts.tm_mon)]) \(Int(parts.tm_year) + 1900)"
+    let (year, month) = utcYearMonth(date)
+    return "\(months[month - 1]) \(year)"
 }
 
 /// A description as paragraphs: blank lines separate paragraphs (Django's `linebreaks`).

@@ -58,6 +58,6 @@ enum CoverArt {
     }
 
     static func fingerprint(_ svg: String) -> String {
-        SHA256.hash(data: Data(svg.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        String(sha256Hex(Data(svg.utf8)).prefix(24))
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import ImageCodecC
 import NIOPosix
@@ -87,9 +86,9 @@ public enum ImageProcessing {
 
         let contentType = format == Int32(BT_FORMAT_PNG.rawValue) ? "image/png" : "image/jpeg"
         return ProcessedImage(
-            original: ImageBlob(hash: sha256(data), contentType: contentType, width: Int(width), height: Int(height), size: data.count, data: data),
+            original: ImageBlob(hash: sha256Hex(data), contentType: contentType, width: Int(width), height: Int(height), size: data.count, data: data),
             thumbnail: ImageBlob(
-                hash: sha256(thumbnailData), contentType: "image/jpeg", width: target.width, height: target.height,
+                hash: sha256Hex(thumbnailData), contentType: "image/jpeg", width: target.width, height: target.height,
                 size: thumbnailData.count, data: thumbnailData
             )
         )
@@ -104,9 +103,6 @@ public enum ImageProcessing {
         return (max(1, Int((Double(width) * Double(box) / Double(height)).rounded())), box)
     }
 
-    static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
 
     private static func message(_ buffer: [CChar]) -> String {
         let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

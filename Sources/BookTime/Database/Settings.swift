@@ -23,9 +23,6 @@ extension AppDatabase {
 }
 
 extension [UInt8] {
-    /// Lower-case hexadecimal.
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
-
     /// Parses lower- or upper-case hexadecimal; nil on anything else.
     init?(hex: String) {
         let chars = Array(hex.utf8)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 
@@ -23,7 +22,7 @@ public struct StaticAssets: Sendable {
         var byHashedName: [String: Asset] = [:]
         var urls: [String: String] = [:]
         for (name, bytes) in files {
-            let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            let digest = sha256Hex(bytes)
             let hash = String(digest.prefix(12))
             let ext = (name as NSString).pathExtension
             let stem = (name as NSString).deletingPathExtension

@@ -201,10 +201,7 @@ struct LayoutContext {
 
     /// The UTC year, from the epoch seconds (no Calendar per request).
     static func currentYear(_ date: Date = Date()) -> Int {
-        var seconds = time_t(date.timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return Int(parts.tm_year) + 1900
+        utcYearMonth(date).year
     }
 
     init(title: String?, path: String, assets: StaticAssets) {
