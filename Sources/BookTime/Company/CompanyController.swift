@@ -103,9 +103,3 @@ struct ContactForm: Equatable {
         )
     }
 }
-
-/// An invalid form, carried in a `Result`.
-struct FormValidatorFailure: Error {
-    let validator: FormValidator
-    init(_ validator: FormValidator) { self.validator = validator }
-}

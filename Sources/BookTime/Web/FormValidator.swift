@@ -69,3 +69,9 @@ extension FieldView: MustacheParent {
         }
     }
 }
+
+/// An invalid form, carried in a `Result`.
+struct FormValidatorFailure: Error {
+    let validator: FormValidator
+    init(_ validator: FormValidator) { self.validator = validator }
+}
