@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Trust X-Forwarded-Proto from a reverse proxy: secure cookies and HSTS (env BOOKTIME_BEHIND_HTTPS_PROXY).")
     var behindHttpsProxy = false
 
+    @Option(name: .long, help: "The address customers use, for links in emails, e.g. https://shop.example (env BOOKTIME_PUBLIC_URL).")
+    var publicURL: String?
+
     func validate() throws {
         if let port, !(0...65535).contains(port) {
             throw ValidationError("--port must be between 0 and 65535, not \(port).")
@@ -37,6 +40,7 @@ struct Serve: AsyncParsableCommand {
         if let db = database.db { config.databasePath = db }
         if let theme { config.themeDirectory = theme }
         if behindHttpsProxy { config.behindHTTPSProxy = true }
+        if let publicURL { config.publicURL = publicURL }
 
         try await explained {
             let isNew = !FileManager.default.fileExists(atPath: config.databasePath)

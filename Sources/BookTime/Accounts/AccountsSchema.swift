@@ -27,4 +27,30 @@ enum AccountsSchema {
             t.primaryKey(["userId", "userGroupId"])
         }
     }
+
+    /// Password-reset links (migration `0007_password_reset`): only a SHA-256 of each token is kept,
+    /// so a copy of the database does not hold working links.
+    static func createPasswordResets(_ db: Database) throws {
+        try db.create(table: "passwordReset") { t in
+            t.primaryKey("tokenHash", .text)
+            t.belongsTo("user", onDelete: .cascade).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.column("expiresAt", .datetime).notNull()
+            t.column("usedAt", .datetime)
+        }
+    }
+
+    /// The address book (migration `0008_addresses`), the book's `Address` with its field lengths.
+    static func createAddresses(_ db: Database) throws {
+        try db.create(table: "address") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("user", onDelete: .cascade).notNull()
+            t.column("name", .text).notNull()
+            t.column("address1", .text).notNull()
+            t.column("address2", .text).notNull().defaults(to: "")
+            t.column("zipCode", .text).notNull()
+            t.column("city", .text).notNull()
+            t.column("country", .text).notNull()
+        }
+    }
 }

@@ -27,6 +27,9 @@ public enum PasswordHasher {
 public enum PasswordPolicy {
     public static let minimumLength = 10
 
+    /// The rules, as shown under a new-password field.
+    static let help = "At least \(minimumLength) characters, not entirely numeric, not like your email address, not a common password."
+
     /// Common passwords of 10 characters or more, shipped in `Resources/data/common_passwords.txt`.
     static let common: Set<String> = {
         let text = String(decoding: EmbeddedResources.files["data/common_passwords.txt"] ?? [], as: UTF8.self)

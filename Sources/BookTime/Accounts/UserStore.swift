@@ -61,14 +61,26 @@ extension AppDatabase {
     /// The user's roles, through the one rule in `Role.roles`.
     public func roles(of user: User) async throws -> Set<Role> {
         guard let id = user.id else { return [] }
-        let groups = try await reader.read { db in
-            try String.fetchAll(
+        return try await userWithRoles(id: id)?.roles ?? []
+    }
+
+    /// A user and their roles in one read (every request of a signed-in visitor asks this).
+    public func userWithRoles(id: Int64) async throws -> (user: User, roles: Set<Role>)? {
+        try await reader.read { db in
+            guard let user = try User.fetchOne(db, key: id) else { return nil }
+            let groups = try String.fetchSet(
                 db,
                 sql: "SELECT g.name FROM userGroup g JOIN userGroupMembership m ON m.userGroupId = g.id WHERE m.userId = ?",
                 arguments: [id]
             )
+            return (user, Role.roles(isActive: user.isActive, isSuperuser: user.isSuperuser, isStaff: user.isStaff, groups: groups))
         }
-        return Role.roles(isActive: user.isActive, isSuperuser: user.isSuperuser, isStaff: user.isStaff, groups: Set(groups))
+    }
+
+    func recordLogin(userID: Int64, at date: Date = .now) async throws {
+        try await dbWriter.write { db in
+            try db.execute(sql: "UPDATE user SET lastLogin = ? WHERE id = ?", arguments: [date, userID])
+        }
     }
 
     /// On a new database: an owner account with a random password, returned once for printing.

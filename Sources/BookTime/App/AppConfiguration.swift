@@ -22,8 +22,25 @@ public struct AppConfiguration: Sendable {
     public var themePollInterval: Duration = .seconds(1)
     /// How soon catalogue writes by other processes (an import while serving) reach cached pages.
     public var catalogPollInterval: Duration = .milliseconds(250)
+    /// The address customers reach the shop at, for links in emails (`https://shop.example`).
+    /// Never taken from a request's Host header, which a visitor controls. Defaults to host and port.
+    public var publicURL: String?
+    /// Sign-in, sign-up and password-reset attempts allowed per client address and minute.
+    public var authAttemptsPerMinute = 10
+    /// Failed sign-ins allowed per account in `accountLockout` before it answers 429 for a while.
+    public var loginFailuresPerAccount = 5
+    public var accountLockout: Duration = .seconds(15 * 60)
 
     public init() {}
+
+    /// The base of links in emails, without a trailing slash.
+    public var resolvedPublicURL: String {
+        if let publicURL, !publicURL.isEmpty {
+            return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        }
+        let name = ["0.0.0.0", "::", ""].contains(host) ? "localhost" : (host.contains(":") ? "[\(host)]" : host)
+        return "http://\(name)" + (port == 80 ? "" : ":\(port)")
+    }
 
     /// Fills every setting that has a `BOOKTIME_*` variable in `environment`; flags applied later win.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
@@ -43,6 +60,19 @@ public struct AppConfiguration: Sendable {
         if let proxy = environment["BOOKTIME_BEHIND_HTTPS_PROXY"] {
             config.behindHTTPSProxy = ["1", "true", "yes", "on"].contains(proxy.lowercased())
         }
+        if let url = environment["BOOKTIME_PUBLIC_URL"], !url.isEmpty { config.publicURL = url }
+        if let value = environment["BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE"], !value.isEmpty {
+            guard let number = Int(value), number > 0 else {
+                throw ConfigurationError(description: "BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE must be a positive whole number, not '\(value)'.")
+            }
+            config.authAttemptsPerMinute = number
+        }
+        if let value = environment["BOOKTIME_LOGIN_FAILURES_PER_ACCOUNT"], !value.isEmpty {
+            guard let number = Int(value), number > 0 else {
+                throw ConfigurationError(description: "BOOKTIME_LOGIN_FAILURES_PER_ACCOUNT must be a positive whole number, not '\(value)'.")
+            }
+            config.loginFailuresPerAccount = number
+        }
         if let level = environment["BOOKTIME_LOG_LEVEL"], !level.isEmpty {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(description: "BOOKTIME_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
@@ -61,6 +91,11 @@ public struct AppConfiguration: Sendable {
             }
         }
         if let smtpURL { _ = try SMTPConfiguration(url: smtpURL) }
+        if let publicURL, !publicURL.isEmpty {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, url.query == nil else {
+                throw ConfigurationError(description: "The public URL must look like https://shop.example, not '\(publicURL)'.")
+            }
+        }
     }
 }
 

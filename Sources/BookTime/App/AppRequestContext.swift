@@ -11,13 +11,17 @@ public struct AppRequestContext: RequestContext, SessionRequestContext {
     public let flash: FlashMessages
     /// The CSRF token to embed in forms; set by `CSRFMiddleware`.
     public var csrfToken: String = ""
-    /// The signed-in user's id, from the session. Accounts resolve it to a user.
-    public var currentUserID: Int64? { sessions.session?.userID }
+    /// The signed-in user, resolved and checked by `CurrentUserMiddleware`.
+    public var currentUser: CurrentUser?
+    public var currentUserID: Int64? { currentUser?.id }
+    /// Where the request came from, for rate limits (nil in router tests).
+    public let remoteAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.sessions = .init()
         self.flash = FlashMessages()
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Form bodies are small: anything larger is refused before it is read.

@@ -5,8 +5,11 @@
 public struct AppSession: Codable, Sendable, Equatable {
     /// The signed-in user's id, if any.
     public var userID: Int64?
+    /// A MAC of the user's password hash at sign-in: a password change ends the session.
+    public var authHash: String?
 
-    public init(userID: Int64? = nil) {
+    public init(userID: Int64? = nil, authHash: String? = nil) {
         self.userID = userID
+        self.authHash = authHash
     }
 }

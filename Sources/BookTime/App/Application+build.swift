@@ -34,6 +34,10 @@ public func buildApplication(
     let transport = try mailTransport ?? config.smtpURL.map { SMTPTransport(configuration: try SMTPConfiguration(url: $0)) }
     let mailSender = MailSender(db: db, transport: transport, logger: logger)
     let catalogVersion = try CatalogVersionTracker(db: db, pollInterval: config.catalogPollInterval, logger: logger)
+    let sessionConfiguration = AccountSessions.middlewareConfiguration(secure: config.behindHTTPSProxy)
+    let accountSessions = AccountSessions(db: db, signer: signer, persist: sessionStore, configuration: sessionConfiguration)
+    let authLimits = AuthRateLimits(config: config)
+    let publicURL = config.resolvedPublicURL
 
     let router = Router(context: AppRequestContext.self)
     // Middleware order, outermost first: each sees the request before the ones below it.
@@ -42,13 +46,8 @@ public func buildApplication(
         SecurityHeadersMiddleware(strictTransportSecurity: config.behindHTTPSProxy)
         ErrorPageMiddleware(views: views, jsonPrefixes: ["/api/", "/mobile-api/"])
         BodyLimitMiddleware(maxBytes: config.maxRequestBodyBytes)
-        SessionMiddleware(
-            storage: sessionStore,
-            configuration: .init(
-                sessionCookieParameters: .init(name: "booktime_session", secure: config.behindHTTPSProxy, sameSite: .lax),
-                defaultSessionExpiration: .seconds(60 * 60 * 24 * 14)
-            )
-        )
+        SessionMiddleware(storage: sessionStore, configuration: sessionConfiguration)
+        CurrentUserMiddleware(sessions: accountSessions)
         FlashMiddleware(signer: signer)
         CSRFMiddleware(exemptPrefixes: ["/api/", "/mobile-api/"], secureCookies: config.behindHTTPSProxy)
     }
@@ -59,6 +58,11 @@ public func buildApplication(
     StaticController(views: views).addRoutes(to: router)
     CompanyController(db: db, views: views, mail: config.mail, catalogVersion: catalogVersion).addRoutes(to: router)
     CatalogController(db: db, views: views, currency: config.currency, catalogVersion: catalogVersion).addRoutes(to: router)
+    AccountsController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)
+        .addRoutes(to: router)
+    PasswordResetController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)
+        .addRoutes(to: router)
+    AddressController(db: db, views: views).addRoutes(to: router)
 
     var services: [any Service] = [sessionStore, mailSender, catalogVersion]
     if config.themeDirectory != nil {

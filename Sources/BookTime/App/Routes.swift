@@ -7,6 +7,28 @@ public enum Routes {
     public static let contactUs = "/contact-us/"
     public static let healthz = "/healthz"
 
+    public static let signup = "/signup/"
+    public static let loginPath = "/login/"
+    public static let logout = "/logout/"
+    public static let account = "/account/"
+    public static let passwordReset = "/password-reset/"
+    public static let passwordResetDone = "/password-reset/done/"
+    public static func passwordResetConfirm(token: String) -> String { "/password-reset/\(token)/" }
+
+    /// Django's `reverse("login") + "?next=" + target`.
+    public static func login(next: String? = nil) -> String { withNext(loginPath, next) }
+    public static func signup(next: String? = nil) -> String { withNext(signup, next) }
+
+    public static let addressList = "/address/"
+    public static let addressCreate = "/address/create/"
+    public static func addressUpdate(id: Int64) -> String { "/address/\(id)/" }
+    public static func addressDelete(id: Int64) -> String { "/address/\(id)/delete/" }
+
+    /// The three back-office sites (built by the back-office feature).
+    public static let ownersAdmin = "/admin/"
+    public static let officeAdmin = "/office-admin/"
+    public static let dispatchAdmin = "/dispatch-admin/"
+
     public static let allProducts = "/products/all/"
     public static let search = "/search/"
 
@@ -19,10 +41,19 @@ public enum Routes {
     public static func product(slug: String) -> String { "/product/\(slug)/" }
 
     public static func search(query: String, page: Int = 1) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let q = query.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-        return "/search/?q=\(q)" + (page > 1 ? "&page=\(page)" : "")
+        "/search/?q=\(queryEncoded(query))" + (page > 1 ? "&page=\(page)" : "")
+    }
+
+    private static func withNext(_ path: String, _ next: String?) -> String {
+        guard let next, !next.isEmpty, next != home else { return path }
+        return path + "?next=" + queryEncoded(next)
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters.
+    static func queryEncoded(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     /// An image or thumbnail by content hash: the URL changes whenever the bytes do.

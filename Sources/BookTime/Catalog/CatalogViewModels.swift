@@ -62,13 +62,6 @@ func requestedPage(_ value: String?) -> Int {
     return min(number, 1_000_000)
 }
 
-/// "November 2026", like Django's `date:"F Y"`.
-func monthAndYear(_ date: Date) -> String {
-    let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-    let (year, month) = utcYearMonth(date)
-    return "\(months[month - 1]) \(year)"
-}
-
 /// A description as paragraphs: blank lines separate paragraphs (Django's `linebreaks`).
 func paragraphs(_ text: String) -> [String] {
     text.replacingOccurrences(of: "\r\n", with: "\n")

@@ -56,6 +56,14 @@ enum Migrations {
             try AccountsSchema.create(db)
         }
 
+        migrator.registerMigration("0007_password_reset") { db in
+            try AccountsSchema.createPasswordResets(db)
+        }
+
+        migrator.registerMigration("0008_addresses") { db in
+            try AccountsSchema.createAddresses(db)
+        }
+
         return migrator
     }()
 

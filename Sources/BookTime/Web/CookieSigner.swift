@@ -15,6 +15,11 @@ public struct CookieSigner: Sendable {
         return Base64URL.encode(Data(value.utf8)) + "." + Base64URL.encode(Data(mac))
     }
 
+    /// A MAC of `value` alone, base64url: for values compared later rather than carried.
+    public func mac(_ value: String) -> String {
+        Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)))
+    }
+
     /// The value, if the signature is ours.
     public func verify(_ signed: String) -> String? {
         let parts = signed.split(separator: ".", omittingEmptySubsequences: false)

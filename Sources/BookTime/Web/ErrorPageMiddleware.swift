@@ -34,6 +34,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
             if status == .methodNotAllowed, let allow = (error as? HTTPError)?.headers[.allow] {
                 response.headers[.allow] = allow
             }
+            if status == .tooManyRequests, let retryAfter = (error as? HTTPError)?.headers[.retryAfter] {
+                response.headers[.retryAfter] = retryAfter
+            }
             return response
         }
     }

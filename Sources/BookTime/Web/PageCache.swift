@@ -4,7 +4,7 @@ import Synchronization
 /// A page rendered once with placeholders, split at them: text, slot, text, slot, ... text.
 struct CachedPage: Sendable {
     enum Slot: String, CaseIterable, Sendable {
-        case csrfToken, messages, basketCount
+        case csrfToken, messages, basketCount, account
 
         /// What the cached render writes in place of the per-request value. It starts with `<`,
         /// which escaping turns into `&lt;` in any data, so only our templates can produce one.

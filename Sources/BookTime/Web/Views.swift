@@ -77,7 +77,7 @@ public final class Views: Sendable {
     ) -> Response {
         let layout = LayoutContext(title: title, path: request.uri.path, assets: assets)
         let html = renderHTML(template, data: RenderData(layout: layout, page: page))
-        return htmlResponse(CachedPage(html: html), context: context, status: status)
+        return htmlResponse(CachedPage(html: html), request: request, context: context, status: status)
     }
 
     /// Like `render`, for GET pages that depend only on `key` (and the path, theme and template):
@@ -90,21 +90,22 @@ public final class Views: Sendable {
         let snapshot = snapshot.withLock { $0 }
         let fullKey = "\(snapshot.generation)|\(template)|\(request.uri.path)|\(key)"
         if let cached = cache.value(for: fullKey) {
-            return htmlResponse(cached, context: context, status: .ok)
+            return htmlResponse(cached, request: request, context: context, status: .ok)
         }
         let data = try await page()
         let layout = LayoutContext(title: title, path: request.uri.path, assets: snapshot.assets)
         let rendered = CachedPage(html: renderHTML(template, data: RenderData(layout: layout, page: data)))
         cache.store(rendered, for: fullKey)
-        return htmlResponse(rendered, context: context, status: .ok)
+        return htmlResponse(rendered, request: request, context: context, status: .ok)
     }
 
-    private func htmlResponse(_ page: CachedPage, context: AppRequestContext, status: HTTPResponse.Status) -> Response {
+    private func htmlResponse(_ page: CachedPage, request: Request, context: AppRequestContext, status: HTTPResponse.Status) -> Response {
         let body = page.assemble { slot in
             switch slot {
             case .csrfToken: context.csrfToken
             case .messages: LayoutContext.messagesHTML(context.flash.consume())
             case .basketCount: "0"
+            case .account: renderHTML("layout_account", data: AccountNav(user: context.currentUser, path: request.uri.path, csrfToken: context.csrfToken))
             }
         }
         return Response(
@@ -153,6 +154,7 @@ extension LayoutContext: MustacheParent {
         case "scriptURL": scriptURL
         case "faviconURL": faviconURL
         case "basketCount": basketCount
+        case "accountHTML": accountHTML
         case "year": year
         default: nil
         }
@@ -194,6 +196,8 @@ struct LayoutContext {
     let messagesHTML = CachedPage.Slot.messages.marker
     let csrfToken = CachedPage.Slot.csrfToken.marker
     let basketCount = CachedPage.Slot.basketCount.marker
+    /// Sign-in links or the signed-in user's menu (the `layout_account` template, per request).
+    let accountHTML = CachedPage.Slot.account.marker
     let stylesheetURL: String
     let scriptURL: String
     let faviconURL: String

@@ -115,10 +115,20 @@ final class TestBrowser: @unchecked Sendable {
             let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
             let name = String(pair[0]).trimmingCharacters(in: .whitespaces)
-            let expired = header.lowercased().contains("max-age=0") || pair[1].isEmpty
+            let expired = header.lowercased().contains("max-age=0") || pair[1].isEmpty || Self.expiresInThePast(header)
             setCookie(name, expired ? nil : String(pair[1]))
         }
         return response
+    }
+
+    /// A cookie whose `Expires` is now or earlier is deleted, as a browser does.
+    static func expiresInThePast(_ header: String) -> Bool {
+        guard let match = header.firstMatch(of: /[Ee]xpires=([^;]+)/) else { return false }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: String(match.1)) else { return false }
+        return date <= Date()
     }
 
     static func encode(_ value: String) -> String {
@@ -131,3 +141,24 @@ final class TestBrowser: @unchecked Sendable {
 extension TestResponse {
     var text: String { String(buffer: body) }
 }
+
+extension TestBrowser {
+    /// Signs in through the login form; returns the response (303 on success).
+    @discardableResult
+    func logIn(_ email: String, _ password: String, next: String? = nil) async throws -> TestResponse {
+        try await post(Routes.login(next: next), form: [("email", email), ("password", password)])
+    }
+
+    @discardableResult
+    func signUp(_ email: String, _ password: String, next: String? = nil) async throws -> TestResponse {
+        try await post(Routes.signup(next: next), form: [("email", email), ("password1", password), ("password2", password)])
+    }
+
+    @discardableResult
+    func logOut() async throws -> TestResponse {
+        try await post(Routes.logout, form: [])
+    }
+}
+
+/// A password that passes the policy, for test accounts.
+let testPassword = "a long enough phrase"

@@ -1,0 +1,53 @@
+import Hummingbird
+import HummingbirdAuth
+
+/// Signing in and out of the shop's server-side sessions.
+///
+/// Signing in rotates the session id (the old row is deleted, a new id is issued), so an id planted
+/// before sign-in is worthless after it. The session also records a MAC of the password hash
+/// (Django's session auth hash): when the password changes, every other session stops working.
+struct AccountSessions: Sendable {
+    static let cookieName = "booktime_session"
+    static let lifetime: Duration = .seconds(60 * 60 * 24 * 14)
+
+    let db: AppDatabase
+    let signer: CookieSigner
+    let storage: SessionStorage<AppSession>
+
+    init(db: AppDatabase, signer: CookieSigner, persist: any PersistDriver, configuration: SessionMiddlewareConfiguration) {
+        self.db = db
+        self.signer = signer
+        self.storage = SessionStorage(persist, configuration: .init(sessionCookieParameters: configuration.sessionCookieParameters, keyPrefix: configuration.keyPrefix))
+    }
+
+    /// The session cookie settings: `HttpOnly` (Hummingbird's default), `SameSite=Lax`, `Secure` behind HTTPS.
+    static func middlewareConfiguration(secure: Bool) -> SessionMiddlewareConfiguration {
+        .init(
+            sessionCookieParameters: .init(name: cookieName, secure: secure, sameSite: .lax),
+            defaultSessionExpiration: lifetime
+        )
+    }
+
+    /// Ties a session to the password it was opened with.
+    func authHash(for user: User) -> String {
+        signer.mac("session-auth|\(user.id ?? 0)|\(user.passwordHash)")
+    }
+
+    /// Starts a fresh session for `user`, keeping what the visitor's session held (the basket).
+    func signIn(_ user: User, request: Request, context: AppRequestContext) async throws {
+        guard let id = user.id else { return }
+        if storage.getId(request: request) != nil {
+            _ = try? await storage.delete(request: request)
+        }
+        var session = context.sessions.session ?? AppSession()
+        session.userID = id
+        session.authHash = authHash(for: user)
+        context.sessions.createSession(session, expiresIn: Self.lifetime)
+        try await db.recordLogin(userID: id)
+    }
+
+    /// Ends the session: the middleware deletes its row and expires the cookie.
+    func signOut(context: AppRequestContext) {
+        context.sessions.clearSession()
+    }
+}

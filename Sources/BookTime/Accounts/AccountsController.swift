@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+
+/// Sign-up, sign-in, sign-out and the account page (the book's chapter 4, plus logout).
+struct AccountsController {
+    let db: AppDatabase
+    let views: Views
+    let sessions: AccountSessions
+    let limits: AuthRateLimits
+    let mail: MailSettings
+    let publicURL: String
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(Routes.signup), use: signup)
+        router.post(RouterPath(Routes.signup), use: submitSignup)
+        router.get(RouterPath(Routes.loginPath), use: login)
+        router.post(RouterPath(Routes.loginPath), use: submitLogin)
+        router.post(RouterPath(Routes.logout), use: logout)
+        router.group(RouterPath(Routes.account))
+            .add(middleware: RequireRoleMiddleware())
+            .get(use: account)
+    }
+
+    // MARK: Sign-up
+
+    @Sendable func signup(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = SignupForm.page(for: FormValidator(FormData(fields: [])), next: Self.next(request))
+        return views.render("accounts_signup", page: page, title: "Sign up", request: request, context: context)
+    }
+
+    /// Django's `SignupView.form_valid`: create, sign in, welcome email, flash, then `next` or `/`.
+    @Sendable func submitSignup(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        try limit(.signup, request: request, context: context)
+        let form = try await request.formData(context: context)
+        let next = Self.next(request, form: form)
+        var validator: FormValidator
+        switch SignupForm.validate(form) {
+        case .failure(let failure):
+            validator = failure.validator
+        case .success(let signup):
+            do {
+                let user = try await db.createUser(email: signup.email, password: signup.password, role: .customer)
+                context.logger.info("New signup for email=\(user.email) through SignupView")
+                try await sessions.signIn(user, request: request, context: context)
+                context.logger.info("Sending signup email for email=\(user.email)")
+                try await db.enqueueEmail(welcomeEmail(to: user.email))
+                context.flash.add(.info, "You signed up successfully.")
+                return .redirect(to: LocalRedirect.target(next), type: .normal)
+            } catch let error as AccountError {
+                validator = FormValidator(form)
+                validator.addError(error.description, to: error == .duplicateEmail || error == .invalidEmail ? "email" : "password2")
+            }
+        }
+        return views.render(
+            "accounts_signup", page: SignupForm.page(for: validator, next: next), title: "Sign up",
+            request: request, context: context, status: .unprocessableContent
+        )
+    }
+
+    func welcomeEmail(to email: String) -> OutboxEmail {
+        OutboxEmail(
+            to: email, from: mail.fromAddress, subject: "Welcome to BookTime",
+            body: """
+                Welcome to BookTime, \(email).
+
+                Your account is ready. Sign in at \(publicURL)\(Routes.loginPath) to keep your addresses and follow your orders.
+
+                BookTime
+                """
+        )
+    }
+
+    // MARK: Sign-in and sign-out
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = LoginForm.page(for: FormValidator(FormData(fields: [])), next: Self.next(request))
+        return views.render("accounts_login", page: page, title: "Sign in", request: request, context: context)
+    }
+
+    /// One generic error whatever was wrong, and the same bcrypt work for unknown emails.
+    @Sendable func submitLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        try limit(.login, request: request, context: context)
+        let form = try await request.formData(context: context)
+        let next = Self.next(request, form: form)
+        var validator: FormValidator
+        switch LoginForm.validate(form) {
+        case .failure(let failure):
+            validator = failure.validator
+        case .success(let credentials):
+            let account = limits.accountKey(EmailAddress.normalize(credentials.email) ?? credentials.email)
+            if limits.failuresPerAccount.isLimited(account) {
+                context.logger.notice("Sign-in refused: too many failures for one account")
+                throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(account))
+            }
+            if let user = try await db.authenticate(email: credentials.email, password: credentials.password) {
+                context.logger.info("Authentication successful for email=\(user.email)")
+                limits.failuresPerAccount.reset(account)
+                try await sessions.signIn(user, request: request, context: context)
+                return .redirect(to: LocalRedirect.target(next), type: .normal)
+            }
+            limits.failuresPerAccount.record(account)
+            validator = FormValidator(form)
+            validator.addError(LoginForm.invalidCredentials)
+        }
+        return views.render(
+            "accounts_login", page: LoginForm.page(for: validator, next: next), title: "Sign in",
+            request: request, context: context, status: .unprocessableContent
+        )
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if context.currentUser != nil {
+            sessions.signOut(context: context)
+            context.flash.add(.info, "You have signed out.")
+        }
+        return .redirect(to: Routes.home, type: .normal)
+    }
+
+    // MARK: Account
+
+    struct AccountPage {
+        let email: String
+        let dateJoined: String
+        let addressListURL = Routes.addressList
+        let passwordResetURL = Routes.passwordReset
+    }
+
+    @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let current = context.currentUser, let (user, _) = try await db.userWithRoles(id: current.id) else {
+            throw HTTPError(.notFound)
+        }
+        let page = AccountPage(email: user.email, dateJoined: utcLongDate(user.dateJoined))
+        return views.render("accounts_account", page: page, title: "My account", request: request, context: context)
+    }
+
+    // MARK: Helpers
+
+    /// `?next=` from the query string, or the form's hidden field.
+    static func next(_ request: Request, form: FormData? = nil) -> String? {
+        let value = request.uri.queryParameters.get("next") ?? form?.value("next")
+        return value.flatMap { LocalRedirect.isLocalPath($0) ? $0 : nil }
+    }
+
+    func limit(_ action: AuthRateLimits.Action, request: Request, context: AppRequestContext) throws {
+        guard limits.allowAttempt(action, request: request, context: context) else {
+            context.logger.notice("Rate limit reached for \(action.rawValue) from \(limits.clientAddress(request: request, context: context))")
+            throw Self.tooManyAttempts(retryAfter: .seconds(60))
+        }
+    }
+
+    static func tooManyAttempts(retryAfter: Duration) -> HTTPError {
+        let minutes = max(1, Int((Double(retryAfter.components.seconds) / 60).rounded(.up)))
+        return HTTPError(
+            .tooManyRequests, headers: [.retryAfter: "\(retryAfter.components.seconds)"],
+            message: "There were too many attempts. Please wait \(minutes == 1 ? "a minute" : "\(minutes) minutes") and try again."
+        )
+    }
+}

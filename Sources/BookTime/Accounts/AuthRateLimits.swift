@@ -1,0 +1,50 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The limits on sign-in, sign-up and password reset.
+///
+/// Per client address: `attemptsPerMinute` POSTs a minute to each form. Per account: after
+/// `failuresPerAccount` failed sign-ins within `lockout`, sign-in to that account answers 429
+/// until the oldest failure is older than `lockout`; the owner is kept out for minutes, never
+/// for good, and a successful sign-in clears the count.
+struct AuthRateLimits: Sendable {
+    enum Action: String, Sendable {
+        case login, signup, passwordReset
+    }
+
+    let perAddress: RateLimiter
+    let failuresPerAccount: RateLimiter
+    /// Reset emails per account, so nobody can fill a mailbox through the form.
+    let resetEmailsPerAccount: RateLimiter
+    let behindProxy: Bool
+
+    init(config: AppConfiguration, clock: @escaping @Sendable () -> Date = { Date() }) {
+        perAddress = RateLimiter(limit: config.authAttemptsPerMinute, window: .seconds(60), clock: clock)
+        failuresPerAccount = RateLimiter(limit: config.loginFailuresPerAccount, window: config.accountLockout, clock: clock)
+        resetEmailsPerAccount = RateLimiter(limit: 3, window: .seconds(60 * 60), clock: clock)
+        behindProxy = config.behindHTTPSProxy
+    }
+
+    /// Counts one attempt from this request's client; false when it is over the limit.
+    func allowAttempt(_ action: Action, request: Request, context: AppRequestContext) -> Bool {
+        perAddress.allow("\(action.rawValue)|\(clientAddress(request: request, context: context))")
+    }
+
+    /// The client's address: the socket's peer, or behind a trusted proxy the address the proxy
+    /// appended last to `X-Forwarded-For` (earlier entries are whatever the client claimed).
+    func clientAddress(request: Request, context: AppRequestContext) -> String {
+        if behindProxy, let forwarded = request.headers[.xForwardedFor],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        {
+            return last
+        }
+        return context.remoteAddress ?? "unknown"
+    }
+
+    func accountKey(_ email: String) -> String { email.lowercased() }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+}
