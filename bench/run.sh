@@ -39,6 +39,7 @@ open(d + "/cover.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.
 open(d + "/one.csv", "w").write("name,author,description,tags,image_filename,price\nThe Benchmark Book,A. Writer,A book with a picture.,Subject 01,cover.png,9.99\n")
 PY
 "$bin" import-products "$scratch/one.csv" --images "$scratch" --db "$scratch/bench.db" > /dev/null
+echo "a long enough phrase" | "$bin" createuser --email reader@bench.local --role customer --password-stdin --db "$scratch/bench.db" > /dev/null
 
 BOOKTIME_LOG_LEVEL=warning "$bin" serve --port 0 --db "$scratch/bench.db" > "$scratch/serve.log" 2>&1 &
 pid=$!
@@ -64,22 +65,40 @@ for path in "${paths[@]}"; do
     [ "$code" = "200" ] || { echo "GET $path answered $code" >&2; exit 1; }
 done
 
+# A signed-in visitor: the same pages plus the per-request user check and account menu.
+jar="$scratch/cookies.txt"
+token="$(curl -s -c "$jar" "$url/login/" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')"
+curl -s -o /dev/null -b "$jar" -c "$jar" -H "Origin: $url" --data-urlencode "email=reader@bench.local" \
+    --data-urlencode "password=a long enough phrase" --data-urlencode "csrf_token=$token" "$url/login/"
+session="$(awk '$6 == "booktime_session" {print $7}' "$jar")"
+[ -n "$session" ] || { echo "signing in for the benchmark failed" >&2; exit 1; }
+signed_in=("/about-us/" "/product/$slug/" "/address/")
+
 printf '\nBookTime %s, %s products, wrk -t%s -c%s -d%s, %s cores\n\n' "$(git rev-parse --short HEAD 2> /dev/null || echo '?')" \
     "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
 printf '| %-34s | %10s | %9s | %9s | %8s |\n' "URL" "requests/s" "p50" "p99" "÷healthz"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "-----------" "-----------" "----------"
 healthz=""
-for path in "${paths[@]}"; do
-    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url$path")"
+# measure LABEL PATH [WRK OPTIONS...]: one table row.
+measure() {
+    local label="$1" path="$2"
+    shift 2
+    local out rps p50 p99 ratio errors
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url$path")"
     rps="$(awk '/Requests\/sec/ {print $2}' <<< "$out")"
     p50="$(awk '$1 == "50%" {print $2}' <<< "$out")"
     p99="$(awk '$1 == "99%" {print $2}' <<< "$out")"
     [ -n "$healthz" ] || healthz="$rps"
     ratio="$(awk -v a="$rps" -v b="$healthz" 'BEGIN {printf "%.2f", a / b}')"
-    shown="$path"
-    [ ${#shown} -le 34 ] || shown="${shown:0:31}..."
-    printf '| %-34s | %10s | %9s | %9s | %8s |\n' "$shown" "$rps" "$p50" "$p99" "$ratio"
+    [ ${#label} -le 34 ] || label="${label:0:31}..."
+    printf '| %-34s | %10s | %9s | %9s | %8s |\n' "$label" "$rps" "$p50" "$p99" "$ratio"
     errors="$(awk '/Non-2xx|Socket errors/ {print}' <<< "$out")"
     [ -z "$errors" ] || echo "  ! $errors"
+}
+for path in "${paths[@]}"; do
+    measure "$path" "$path"
+done
+for path in "${signed_in[@]}"; do
+    measure "signed in $path" "$path" -H "Cookie: booktime_session=$session"
 done
 echo

@@ -43,17 +43,20 @@ struct Serve: AsyncParsableCommand {
         if let publicURL { config.publicURL = publicURL }
 
         try await explained {
+            // Refuse bad settings before a first run creates anything.
+            try config.validate()
             let isNew = !FileManager.default.fileExists(atPath: config.databasePath)
             let db = try AppDatabase.open(path: config.databasePath)
             let applied = try db.migrate()
             if isNew {
                 let report = try await DemoCatalogue.load(into: db)
                 print("Created a new database at \(config.databasePath) with the demo catalogue (\(report.created) books).")
-                if let owner = try await db.createFirstOwner() {
-                    print("Owner account: \(owner.email)  password: \(owner.password)  (shown only now; keep it safe)")
-                }
             } else if !applied.isEmpty {
                 print("Applied migrations: \(applied.joined(separator: ", ")).")
+            }
+            // A new database, or one without an owner (a copy of booktime.db.example): one owner.
+            if let owner = try await db.createFirstOwner() {
+                print("Owner account: \(owner.email)  password: \(owner.password)  (shown only now; keep it safe)")
             }
             let app = try await buildApplication(config, database: db) { url in
                 print("BookTime is running at \(url)  (Ctrl-C to stop)")

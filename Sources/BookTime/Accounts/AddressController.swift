@@ -21,7 +21,8 @@ struct AddressController {
         struct Entry {
             let name: String
             let address1: String
-            let address2: String
+            /// nil when blank, so the template skips its line.
+            let address2: String?
             let zipCode: String
             let city: String
             let countryName: String
@@ -37,7 +38,7 @@ struct AddressController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let entries = try await db.addresses(userID: try userID(context)).map {
             ListPage.Entry(
-                name: $0.name, address1: $0.address1, address2: $0.address2, zipCode: $0.zipCode, city: $0.city,
+                name: $0.name, address1: $0.address1, address2: $0.address2.isEmpty ? nil : $0.address2, zipCode: $0.zipCode, city: $0.city,
                 countryName: $0.countryName, updateURL: Routes.addressUpdate(id: $0.id ?? 0), deleteURL: Routes.addressDelete(id: $0.id ?? 0)
             )
         }

@@ -13,6 +13,8 @@ struct CachedPage: Sendable {
 
     let parts: [ByteBuffer]
     let slots: [Slot]
+    /// The account slot for visitors who are not signed in, rendered once with the page.
+    var anonymousAccountHTML: String?
 
     init(html: String) {
         var parts: [ByteBuffer] = []

@@ -94,7 +94,8 @@ public final class Views: Sendable {
         }
         let data = try await page()
         let layout = LayoutContext(title: title, path: request.uri.path, assets: snapshot.assets)
-        let rendered = CachedPage(html: renderHTML(template, data: RenderData(layout: layout, page: data)))
+        var rendered = CachedPage(html: renderHTML(template, data: RenderData(layout: layout, page: data)))
+        rendered.anonymousAccountHTML = accountHTML(user: nil, request: request, context: context)
         cache.store(rendered, for: fullKey)
         return htmlResponse(rendered, request: request, context: context, status: .ok)
     }
@@ -105,7 +106,12 @@ public final class Views: Sendable {
             case .csrfToken: context.csrfToken
             case .messages: LayoutContext.messagesHTML(context.flash.consume())
             case .basketCount: "0"
-            case .account: renderHTML("layout_account", data: AccountNav(user: context.currentUser, path: request.uri.path, csrfToken: context.csrfToken))
+            case .account:
+                if context.currentUser == nil, let html = page.anonymousAccountHTML {
+                    html
+                } else {
+                    accountHTML(user: context.currentUser, request: request, context: context)
+                }
             }
         }
         return Response(
@@ -113,6 +119,11 @@ public final class Views: Sendable {
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
             body: .init(byteBuffer: body)
         )
+    }
+
+    /// The header's account area (`layout_account`): per request for a signed-in user.
+    private func accountHTML(user: CurrentUser?, request: Request, context: AppRequestContext) -> String {
+        renderHTML("layout_account", data: AccountNav(user: user, path: request.uri.path, csrfToken: context.csrfToken))
     }
 
     /// The HTML of a template for already-assembled data (also used for emails and tests).

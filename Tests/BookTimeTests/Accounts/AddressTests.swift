@@ -23,6 +23,8 @@ import Testing
             #expect(page.text.contains("List of your addresses:"))
             #expect(page.text.contains("marc kimball"))
             #expect(page.text.contains("United Kingdom"))
+            #expect(page.text.contains("123 Deacon road<br>\n"))
+            #expect(!page.text.contains("<br>\n        <br>"), "no empty line for a blank address2")
             #expect(!page.text.contains("john kimball"))
             #expect(try await db.addresses(userID: user2.id!).map(\.name) == ["marc kimball"])
         }

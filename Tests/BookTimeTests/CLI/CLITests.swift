@@ -140,6 +140,28 @@ final class ServerProcess: @unchecked Sendable {
         #expect(result.stderr.contains("BOOKTIME_PORT"))
     }
 
+    /// Account settings are checked before a first run creates the database.
+    @Test func badAccountSettingsExitWith2AndCreateNothing() throws {
+        let directory = try TemporaryDirectory()
+        let url = try BookTimeBinary.run(["serve", "--port", "0", "--public-url", "ftp://shop"], in: directory.path)
+        #expect(url.status == 2)
+        #expect(url.stderr.contains("public URL"))
+        let limit = try BookTimeBinary.run(["serve", "--port", "0"], in: directory.path, environment: ["BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE": "0"])
+        #expect(limit.status == 2)
+        #expect(limit.stderr.contains("BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("booktime.db")))
+    }
+
+    @Test func publicURLComesFromSettingsNotRequests() throws {
+        var config = try AppConfiguration.fromEnvironment(["BOOKTIME_PUBLIC_URL": "https://shop.example/", "BOOKTIME_LOGIN_FAILURES_PER_ACCOUNT": "7"])
+        #expect(config.resolvedPublicURL == "https://shop.example")
+        #expect(config.loginFailuresPerAccount == 7)
+        config.publicURL = nil
+        config.host = "0.0.0.0"
+        config.port = 8080
+        #expect(config.resolvedPublicURL == "http://localhost:8080")
+    }
+
     @Test func migrateTwiceDoesNothingTheSecondTime() throws {
         let directory = try TemporaryDirectory()
         let first = try BookTimeBinary.run(["migrate", "--db", directory.file("shop.db")])
@@ -232,5 +254,11 @@ final class ServerProcess: @unchecked Sendable {
         #expect(check.stdout.contains("Migrations applied: \(migrationCount) of \(migrationCount)"))
 
         #expect(server.stop() == 0)
+
+        // The password is shown once: the next start has an owner and says nothing of it.
+        let again = try ServerProcess(arguments: [], in: directory.path, executable: lonely)
+        #expect(try await again.get("/healthz").status == 200)
+        #expect(!again.printed.contains("Owner account"))
+        #expect(again.stop() == 0)
     }
 }
