@@ -32,7 +32,34 @@ function enhanceImageSwitchers(root) {
   }
 }
 
+// The book's plus/minus widget: "−" and "+" buttons around a number input, kept within its
+// min and max. Without JavaScript the number input works on its own.
+function enhancePlusMinus(root) {
+  for (const input of root.querySelectorAll("input[data-plus-minus]")) {
+    const min = Number(input.min || 1);
+    const max = Number(input.max || 10);
+    const make = (label, text, step) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "plus-minus";
+      button.textContent = text;
+      button.setAttribute("aria-label", label);
+      button.addEventListener("click", () => {
+        const value = Math.min(max, Math.max(min, (Number(input.value) || min) + step));
+        input.value = String(value);
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      return button;
+    };
+    const group = document.createElement("span");
+    group.className = "plus-minus-group";
+    input.replaceWith(group);
+    group.append(make("One less", "\u2212", -1), input, make("One more", "+", 1));
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   enhanceCharacterCounters(document);
   enhanceImageSwitchers(document);
+  enhancePlusMinus(document);
 });

@@ -33,7 +33,8 @@ struct AccountSessions: Sendable {
         signer.mac("session-auth|\(user.id ?? 0)|\(user.passwordHash)")
     }
 
-    /// Starts a fresh session for `user`, keeping what the visitor's session held (the basket).
+    /// Starts a fresh session for `user`, keeping what the visitor's session held: their basket
+    /// merges into the user's open one.
     func signIn(_ user: User, request: Request, context: AppRequestContext) async throws {
         guard let id = user.id else { return }
         if storage.getId(request: request) != nil {
@@ -42,6 +43,7 @@ struct AccountSessions: Sendable {
         var session = context.sessions.session ?? AppSession()
         session.userID = id
         session.authHash = authHash(for: user)
+        session.basketID = try await db.basketAtSignIn(userID: id, sessionBasketID: session.basketID)
         context.sessions.createSession(session, expiresIn: Self.lifetime)
         try await db.recordLogin(userID: id)
     }

@@ -60,7 +60,8 @@ struct AddressController {
             form.apply(to: &address)
             try await db.saveAddress(address)
             context.flash.add(.success, "The address was added.")
-            return .redirect(to: Routes.addressList, type: .normal)
+            // Back to where the visitor came from (the checkout's "add a new one").
+            return .redirect(to: LocalRedirect.target(request.uri.queryParameters.get("next"), default: Routes.addressList), type: .normal)
         }
     }
 
@@ -110,10 +111,16 @@ struct AddressController {
         let page = AddressForm.page(
             for: validator,
             heading: isNew ? "Add a new address" : "Update address",
-            actionURL: isNew ? Routes.addressCreate : Routes.addressUpdate(id: id ?? 0),
+            actionURL: isNew ? Routes.addressCreate + nextQuery(request) : Routes.addressUpdate(id: id ?? 0),
             submitLabel: isNew ? "Add address" : "Save address"
         )
         return views.render("address_form", page: page, title: page.heading, request: request, context: context, status: status)
+    }
+
+    /// `?next=` carried through the create form, when it is a local path.
+    private func nextQuery(_ request: Request) -> String {
+        guard let next = request.uri.queryParameters.get("next"), LocalRedirect.isLocalPath(next) else { return "" }
+        return "?next=" + Routes.queryEncoded(next)
     }
 
     private func userID(_ context: AppRequestContext) throws -> Int64 {

@@ -14,6 +14,8 @@ public struct AppRequestContext: RequestContext, SessionRequestContext {
     /// The signed-in user, resolved and checked by `CurrentUserMiddleware`.
     public var currentUser: CurrentUser?
     public var currentUserID: Int64? { currentUser?.id }
+    /// The session's basket, checked by `BasketMiddleware` (nil until something is added).
+    public var basket: BasketReference?
     /// Where the request came from, for rate limits (nil in router tests).
     public let remoteAddress: String?
 

@@ -7,9 +7,12 @@ public struct AppSession: Codable, Sendable, Equatable {
     public var userID: Int64?
     /// A MAC of the user's password hash at sign-in: a password change ends the session.
     public var authHash: String?
+    /// The visitor's open basket (Django's `session["basket_id"]`).
+    public var basketID: Int64?
 
-    public init(userID: Int64? = nil, authHash: String? = nil) {
+    public init(userID: Int64? = nil, authHash: String? = nil, basketID: Int64? = nil) {
         self.userID = userID
         self.authHash = authHash
+        self.basketID = basketID
     }
 }

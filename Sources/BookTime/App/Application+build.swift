@@ -48,6 +48,7 @@ public func buildApplication(
         BodyLimitMiddleware(maxBytes: config.maxRequestBodyBytes)
         SessionMiddleware(storage: sessionStore, configuration: sessionConfiguration)
         CurrentUserMiddleware(sessions: accountSessions)
+        BasketMiddleware(db: db)
         FlashMiddleware(signer: signer)
         CSRFMiddleware(exemptPrefixes: ["/api/", "/mobile-api/"], secureCookies: config.behindHTTPSProxy)
     }
@@ -63,6 +64,10 @@ public func buildApplication(
     PasswordResetController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)
         .addRoutes(to: router)
     AddressController(db: db, views: views).addRoutes(to: router)
+    BasketController(db: db, views: views, currency: config.currency).addRoutes(to: router)
+    CheckoutController(db: db, views: views, email: OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency))
+        .addRoutes(to: router)
+    OrdersController(db: db, views: views, currency: config.currency).addRoutes(to: router)
 
     var services: [any Service] = [sessionStore, mailSender, catalogVersion]
     if config.themeDirectory != nil {

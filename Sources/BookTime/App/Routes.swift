@@ -29,6 +29,13 @@ public enum Routes {
     public static let officeAdmin = "/office-admin/"
     public static let dispatchAdmin = "/dispatch-admin/"
 
+    public static let addToBasket = "/add_to_basket/"
+    public static let basket = "/basket/"
+    public static let addressSelect = "/order/address_select/"
+    public static let orderDone = "/order/done/"
+    public static let orders = "/orders/"
+    public static func order(id: Int64) -> String { "/orders/\(id)/" }
+
     public static let allProducts = "/products/all/"
     public static let search = "/search/"
 

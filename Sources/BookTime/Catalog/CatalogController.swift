@@ -111,7 +111,7 @@ struct CatalogController {
             tags: detail.tags.map { .init(name: $0.name, url: Routes.products(tag: $0.slug)) }, hasTags: !detail.tags.isEmpty,
             pictures: pictures, hasSeveralPictures: pictures.count > 1,
             mainImageURL: pictures.first?.imageURL ?? Routes.cover(slug: product.slug),
-            inStockText: product.inStock ? "Yes" : "No", canBuy: product.active && product.inStock,
+            inStockText: product.isAvailable ? "Yes" : "Out of stock", canBuy: product.isAvailable,
             updated: monthAndYear(product.dateUpdated)
         )
     }

@@ -46,7 +46,7 @@ public struct SearchHit: Sendable, Equatable {
 extension AppDatabase {
     /// The card columns, with the first image's thumbnail.
     static let cardSelection = """
-        p.id, p.name, p.slug, p.author, p.price, p.inStock,
+        p.id, p.name, p.slug, p.author, p.price, (p.inStock AND (p.stockCount IS NULL OR p.stockCount > 0)) AS inStock,
         (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = p.id ORDER BY i.position, i.id LIMIT 1) AS thumbnailHash
         """
 
@@ -77,6 +77,11 @@ extension AppDatabase {
             )
             return ProductPage(products: products, totalCount: total, page: page, pageSize: pageSize)
         }
+    }
+
+    /// Any product's slug by id (where "add to basket" sends the visitor back to).
+    public func productSlug(id: Int64) async throws -> String? {
+        try await reader.read { db in try String.fetchOne(db, sql: "SELECT slug FROM product WHERE id = ?", arguments: [id]) }
     }
 
     /// An active product by slug, with its active tags and its images; nil when missing or inactive.

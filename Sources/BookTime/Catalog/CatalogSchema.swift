@@ -115,4 +115,25 @@ enum CatalogSchema {
             }
         }
     }
+
+    /// Migration `0010_product_stock`: an optional stock count (null = not tracked). Orders change
+    /// it constantly, so the catalogue version now moves on a product update only when something a
+    /// page shows changes, including the product becoming available or sold out.
+    static func addStockCount(_ db: Database) throws {
+        try db.alter(table: "product") { t in
+            t.add(column: "stockCount", .integer).check { $0 >= 0 }
+        }
+        try db.execute(sql: "DROP TRIGGER product_update_bumps_catalog_version")
+        let shownColumns = ["id", "name", "slug", "author", "description", "price", "active", "inStock", "dateUpdated"]
+        let changed = shownColumns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        try db.execute(
+            sql: """
+                CREATE TRIGGER product_update_bumps_catalog_version AFTER UPDATE ON product
+                WHEN \(changed) OR (OLD.stockCount IS NULL OR OLD.stockCount > 0) IS NOT (NEW.stockCount IS NULL OR NEW.stockCount > 0)
+                BEGIN
+                    UPDATE catalogVersion SET version = version + 1 WHERE id = 1;
+                END
+                """
+        )
+    }
 }

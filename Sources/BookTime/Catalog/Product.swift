@@ -13,11 +13,13 @@ public struct Product: Codable, Sendable, Equatable, Identifiable {
     public var price: Int
     public var active: Bool
     public var inStock: Bool
+    /// Copies left, when the shop counts them; nil means not tracked (`inStock` alone decides).
+    public var stockCount: Int?
     public var dateUpdated: Date
 
     public init(
         id: Int64? = nil, name: String, slug: String, author: String = "", description: String = "", price: Int,
-        active: Bool = true, inStock: Bool = true, dateUpdated: Date = .now
+        active: Bool = true, inStock: Bool = true, stockCount: Int? = nil, dateUpdated: Date = .now
     ) {
         self.id = id
         self.name = name
@@ -27,8 +29,15 @@ public struct Product: Codable, Sendable, Equatable, Identifiable {
         self.price = price
         self.active = active
         self.inStock = inStock
+        self.stockCount = stockCount
         self.dateUpdated = dateUpdated
     }
+
+    /// Whether it can be put in a basket and ordered: active, in stock, and not sold out.
+    public var isAvailable: Bool { active && inStock && (stockCount ?? 1) > 0 }
+
+    /// The same rule in SQL, for queries over `product` aliased `p`.
+    static let availableSQL = "(p.active AND p.inStock AND (p.stockCount IS NULL OR p.stockCount > 0))"
 }
 
 extension Product: FetchableRecord, MutablePersistableRecord {
@@ -39,6 +48,7 @@ extension Product: FetchableRecord, MutablePersistableRecord {
         public static let price = Column(CodingKeys.price)
         public static let active = Column(CodingKeys.active)
         public static let inStock = Column(CodingKeys.inStock)
+        public static let stockCount = Column(CodingKeys.stockCount)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -64,6 +64,18 @@ enum Migrations {
             try AccountsSchema.createAddresses(db)
         }
 
+        migrator.registerMigration("0009_baskets") { db in
+            try BasketSchema.create(db)
+        }
+
+        migrator.registerMigration("0010_product_stock") { db in
+            try CatalogSchema.addStockCount(db)
+        }
+
+        migrator.registerMigration("0011_orders") { db in
+            try OrderSchema.create(db)
+        }
+
         return migrator
     }()
 

@@ -27,3 +27,9 @@ func utcLongDate(_ date: Date) -> String {
     let parts = utcParts(date)
     return "\(parts.tm_mday) \(monthNames[Int(parts.tm_mon)]) \(Int(parts.tm_year) + 1900)"
 }
+
+/// "22 November 2026, 14:05 UTC".
+func utcDateTime(_ date: Date) -> String {
+    let parts = utcParts(date)
+    return utcLongDate(date) + String(format: ", %02d:%02d UTC", parts.tm_hour, parts.tm_min)
+}

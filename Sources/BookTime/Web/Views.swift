@@ -105,7 +105,7 @@ public final class Views: Sendable {
             switch slot {
             case .csrfToken: context.csrfToken
             case .messages: LayoutContext.messagesHTML(context.flash.consume())
-            case .basketCount: "0"
+            case .basketCount: String(context.basket?.itemCount ?? 0)
             case .account:
                 if context.currentUser == nil, let html = page.anonymousAccountHTML {
                     html

@@ -113,7 +113,7 @@ import Testing
         try await withTestApp { browser, db in
             try await db.createProduct(ProductInput(name: "Rare", price: 100, inStock: false))
             let html = try await browser.get("/product/rare/").text
-            #expect(html.contains("<dt>In stock</dt><dd>No</dd>"))
+            #expect(html.contains("<dt>In stock</dt><dd>Out of stock</dd>"))
             #expect(html.contains(" disabled>Add to basket"))
             #expect(html.contains("No tags available"))
         }

@@ -1,0 +1,79 @@
+import Hummingbird
+
+/// Adding to the basket and the basket page (the book's `add_to_basket` and `manage_basket`).
+struct BasketController {
+    let db: AppDatabase
+    let views: Views
+    let currency: Currency
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post(RouterPath(Routes.addToBasket), use: addToBasket)
+        router.get(RouterPath(Routes.basket), use: basket)
+        router.post(RouterPath(Routes.basket), use: updateBasket)
+    }
+
+    /// `product_id` and an optional `quantity` (default 1); back to the product page either way.
+    @Sendable func addToBasket(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.formData(context: context)
+        guard let productID = form.value("product_id").flatMap({ Int64($0) }),
+            let slug = try await db.productSlug(id: productID)
+        else {
+            throw HTTPError(.badRequest, message: "No such product.")
+        }
+        let back = Routes.product(slug: slug)
+        let quantityText = form.value("quantity").map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard let quantity = quantityText.isEmpty ? 1 : Int(quantityText) else {
+            context.flash.add(.error, BasketError.invalidQuantity.description)
+            return .redirect(to: back, type: .normal)
+        }
+        do {
+            let added = try await db.addToBasket(
+                basketID: context.basket?.id, userID: context.currentUserID, productID: productID, quantity: quantity
+            )
+            if context.basket?.id != added.basketID { context.rememberBasket(added.basketID) }
+            let capped = added.quantity == BasketLine.maxQuantity ? " (\(BasketLine.maxQuantity) is the most per order)" : ""
+            context.flash.add(.success, "\(added.productName) is in your basket: \(added.quantity) in all\(capped).")
+        } catch let error as BasketError {
+            context.flash.add(.error, error.description)
+        }
+        return .redirect(to: back, type: .normal)
+    }
+
+    @Sendable func basket(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var items: [BasketItem] = []
+        if let basket = context.basket { items = try await db.basketItems(basketID: basket.id) }
+        return renderBasket(items: items, errors: [], request: request, context: context)
+    }
+
+    /// One POST for the whole basket: `quantity_<line id>` fields, and `remove` naming a line.
+    @Sendable func updateBasket(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.formData(context: context)
+        guard let basket = context.basket else { return .redirect(to: Routes.basket, type: .normal) }
+        switch BasketForm.parse(form) {
+        case .failure(let error):
+            let items = try await db.basketItems(basketID: basket.id)
+            return renderBasket(items: items, errors: [error.message], request: request, context: context, status: .unprocessableContent)
+        case .success(let change):
+            do {
+                try await db.updateBasket(basketID: basket.id, quantities: change.quantities, remove: change.remove)
+            } catch BasketUpdateError.foreignLine {
+                let items = try await db.basketItems(basketID: basket.id)
+                return renderBasket(
+                    items: items, errors: ["That line is not in your basket. Reload the page and try again."],
+                    request: request, context: context, status: .unprocessableContent
+                )
+            }
+            context.flash.add(.success, change.remove.isEmpty ? "Your basket was updated." : "The line was removed from your basket.")
+            return .redirect(to: Routes.basket, type: .normal)
+        }
+    }
+
+    private func renderBasket(
+        items: [BasketItem], errors: [String], request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let page = BasketPage(items: items, errors: errors, signedIn: context.currentUser != nil, currency: currency)
+        return views.render("basket_basket", page: page, title: "Basket", request: request, context: context, status: status)
+    }
+}

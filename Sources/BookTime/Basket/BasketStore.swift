@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+
+/// Why something could not go into the basket, worded for a flash message.
+public enum BasketError: Error, Equatable, CustomStringConvertible {
+    case unknownProduct
+    case unavailable(String)
+    case invalidQuantity
+
+    public var description: String {
+        switch self {
+        case .unknownProduct: "That product does not exist."
+        case .unavailable(let name): "Sorry, \(name) is not available at the moment."
+        case .invalidQuantity: "Choose a quantity from 1 to \(BasketLine.maxQuantity)."
+        }
+    }
+}
+
+extension AppDatabase {
+    /// The session's basket if it can still be used by this visitor: open, and either nobody's
+    /// yet or this user's. Returns its item count (sum of quantities).
+    func usableBasket(id: Int64, userID: Int64?) async throws -> (id: Int64, itemCount: Int)? {
+        try await reader.read { db in
+            guard let basket = try Basket.fetchOne(db, key: id), basket.status == .open,
+                basket.userId == nil || basket.userId == userID
+            else { return nil }
+            let count = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM basketLine WHERE basketId = ?", arguments: [id]) ?? 0
+            return (id, count)
+        }
+    }
+
+    /// Adds `quantity` copies (or more, to an existing line, up to 10); creates the basket when
+    /// `basketID` is nil. Returns the basket id, the product's name and its quantity now.
+    func addToBasket(basketID: Int64?, userID: Int64?, productID: Int64, quantity: Int) async throws
+        -> (basketID: Int64, productName: String, quantity: Int)
+    {
+        guard (1...BasketLine.maxQuantity).contains(quantity) else { throw BasketError.invalidQuantity }
+        return try await dbWriter.write { db in
+            guard let product = try Product.fetchOne(db, key: productID) else { throw BasketError.unknownProduct }
+            guard product.isAvailable else { throw BasketError.unavailable(product.name) }
+            var basketID = basketID
+            if basketID == nil {
+                var basket = Basket(userId: userID)
+                try basket.insert(db)
+                basketID = basket.id
+            }
+            guard let basketID else { throw BasketError.unknownProduct }
+            let updated = try Int.fetchOne(
+                db,
+                sql: """
+                    INSERT INTO basketLine (basketId, productId, quantity) VALUES (?, ?, ?)
+                    ON CONFLICT (basketId, productId) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)
+                    RETURNING quantity
+                    """,
+                arguments: [basketID, productID, quantity, BasketLine.maxQuantity]
+            ) ?? quantity
+            return (basketID, product.name, updated)
+        }
+    }
+
+    /// The basket's lines with their products, in the order they were added.
+    public func basketItems(basketID: Int64) async throws -> [BasketItem] {
+        try await reader.read { db in
+            try BasketItem.fetchAll(
+                db,
+                sql: """
+                    SELECT l.id AS lineId, p.id AS productId, l.quantity, p.name, p.slug, p.price,
+                        \(Product.availableSQL) AS available,
+                        (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = p.id ORDER BY i.position, i.id LIMIT 1) AS thumbnailHash
+                    FROM basketLine l JOIN product p ON p.id = l.productId
+                    WHERE l.basketId = ? ORDER BY l.id
+                    """,
+                arguments: [basketID]
+            )
+        }
+    }
+
+    /// Sets quantities and removes lines in one transaction. Every line id must belong to this
+    /// basket and every quantity must be 1–10, or nothing changes.
+    func updateBasket(basketID: Int64, quantities: [Int64: Int], remove: Set<Int64>) async throws {
+        try await dbWriter.write { db in
+            let lineIDs = try Int64.fetchSet(db, sql: "SELECT id FROM basketLine WHERE basketId = ?", arguments: [basketID])
+            guard Set(quantities.keys).union(remove).isSubset(of: lineIDs) else { throw BasketUpdateError.foreignLine }
+            guard quantities.values.allSatisfy({ (1...BasketLine.maxQuantity).contains($0) }) else { throw BasketError.invalidQuantity }
+            for (lineID, quantity) in quantities where !remove.contains(lineID) {
+                try db.execute(sql: "UPDATE basketLine SET quantity = ? WHERE id = ?", arguments: [quantity, lineID])
+            }
+            for lineID in remove {
+                try db.execute(sql: "DELETE FROM basketLine WHERE id = ?", arguments: [lineID])
+            }
+        }
+    }
+
+    /// At sign-in: the visitor's basket merges into the user's open basket (quantities of the same
+    /// product added, capped at 10) and the emptied one is deleted; with only one of them, that one
+    /// is the user's. Returns the basket the session should point at (the book's bugs 3–5 fixed).
+    func basketAtSignIn(userID: Int64, sessionBasketID: Int64?) async throws -> Int64? {
+        try await dbWriter.write { db in
+            let owned = try Basket.filter(Basket.Columns.userId == userID && Basket.Columns.status == BasketStatus.open)
+                .order(Column("id").desc).fetchOne(db)
+            var visitor: Basket? = nil
+            if let sessionBasketID, let basket = try Basket.fetchOne(db, key: sessionBasketID), basket.status == .open,
+                basket.userId == nil || basket.userId == userID
+            {
+                visitor = basket
+            }
+            switch (visitor, owned) {
+            case (nil, nil):
+                return nil
+            case (nil, let owned?):
+                return owned.id
+            case (var visitor?, nil):
+                visitor.userId = userID
+                try visitor.update(db)
+                return visitor.id
+            case (let visitor?, let owned?):
+                guard visitor.id != owned.id else { return owned.id }
+                try db.execute(
+                    sql: """
+                        INSERT INTO basketLine (basketId, productId, quantity)
+                        SELECT ?, productId, quantity FROM basketLine WHERE basketId = ?
+                        ON CONFLICT (basketId, productId) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)
+                        """,
+                    arguments: [owned.id, visitor.id, BasketLine.maxQuantity]
+                )
+                try db.execute(sql: "DELETE FROM basket WHERE id = ?", arguments: [visitor.id])
+                return owned.id
+            }
+        }
+    }
+}
+
+/// A basket form naming a line of another basket.
+enum BasketUpdateError: Error {
+    case foreignLine
+}

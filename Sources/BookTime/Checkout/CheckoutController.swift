@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+
+/// The checkout funnel's last steps: choose the addresses, place the order, say thank you.
+struct CheckoutController {
+    let db: AppDatabase
+    let views: Views
+    let email: OrderEmailSettings
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let group = router.group(RouterPath("/order")).add(middleware: RequireRoleMiddleware())
+        group.get("address_select/", use: addressSelect)
+        group.post("address_select/", use: placeOrder)
+        group.get("done/", use: done)
+    }
+
+    /// No basket, or an empty one: back to the basket with a message.
+    @Sendable func addressSelect(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let basket = context.basket, basket.itemCount > 0 else { return emptyBasket(context) }
+        let addresses = try await db.addresses(userID: try userID(context))
+        let page = AddressSelectionForm.page(for: FormValidator(FormData(fields: [])), addresses: addresses)
+        return views.render("checkout_address_select", page: page, title: "Checkout", request: request, context: context)
+    }
+
+    @Sendable func placeOrder(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let userID = try userID(context)
+        let form = try await request.formData(context: context)
+        guard let basket = context.basket else {
+            // The basket became an order moments ago (a double click, a retried request): show that order.
+            if try await db.latestOrderID(userID: userID, placedSince: Date.now.addingTimeInterval(-600)) != nil {
+                return .redirect(to: Routes.orderDone, type: .normal)
+            }
+            return emptyBasket(context)
+        }
+        let addresses = try await db.addresses(userID: userID)
+        switch AddressSelectionForm.validate(form, addresses: addresses) {
+        case .failure(let failure):
+            let page = AddressSelectionForm.page(for: failure.validator, addresses: addresses)
+            return views.render("checkout_address_select", page: page, title: "Checkout", request: request, context: context, status: .unprocessableContent)
+        case .success(let choice):
+            do {
+                let order = try await db.placeOrder(
+                    basketID: basket.id, userID: userID, billingAddressID: choice.billingAddressID,
+                    shippingAddressID: choice.shippingAddressID, email: email
+                )
+                context.logger.info("Order \(order.number) placed from basket_id=\(basket.id)")
+                context.rememberBasket(nil)
+                return .redirect(to: Routes.orderDone, type: .normal)
+            } catch CheckoutError.emptyBasket {
+                return emptyBasket(context)
+            } catch let error as CheckoutError {
+                let page = AddressSelectionForm.page(for: FormValidator(form), addresses: addresses, formErrors: [error.description])
+                return views.render(
+                    "checkout_address_select", page: page, title: "Checkout", request: request, context: context, status: .conflict
+                )
+            }
+        }
+    }
+
+    struct DonePage {
+        let number: String
+        let totalText: String
+        let orderURL: String
+        let ordersURL = Routes.orders
+    }
+
+    /// "Thanks for your order.", naming the newest order of this user.
+    @Sendable func done(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let userID = try userID(context)
+        guard let id = try await db.latestOrderID(userID: userID), let detail = try await db.order(id: id, userID: userID) else {
+            return .redirect(to: Routes.basket, type: .normal)
+        }
+        let page = DonePage(number: detail.order.number, totalText: email.currency.format(detail.total), orderURL: Routes.order(id: id))
+        return views.render("checkout_done", page: page, title: "Thank you", request: request, context: context)
+    }
+
+    private func emptyBasket(_ context: AppRequestContext) -> Response {
+        context.flash.add(.warning, "Your basket is empty: add a book before you check out.")
+        return .redirect(to: Routes.basket, type: .normal)
+    }
+
+    private func userID(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.currentUserID else { throw HTTPError(.unauthorized) }
+        return id
+    }
+}

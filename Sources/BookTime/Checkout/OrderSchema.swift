@@ -1,0 +1,48 @@
+import GRDB
+
+/// Orders, one line per unit, and every status change (migration `0011_orders`).
+///
+/// The table is `shopOrder` because `order` is an SQL keyword.
+enum OrderSchema {
+    static func create(_ db: Database) throws {
+        try db.create(table: "shopOrder") { t in
+            t.autoIncrementedPrimaryKey("id")
+            // An order outlives nothing it points at: a user or product with orders cannot be deleted.
+            t.belongsTo("user", onDelete: .restrict).notNull()
+            // The basket it came from: unique, so one basket can never become two orders.
+            t.belongsTo("basket", onDelete: .setNull).unique()
+            t.column("status", .integer).notNull().defaults(to: OrderStatus.new.rawValue)
+            for prefix in ["billing", "shipping"] {
+                t.column("\(prefix)Name", .text).notNull()
+                t.column("\(prefix)Address1", .text).notNull()
+                t.column("\(prefix)Address2", .text).notNull().defaults(to: "")
+                t.column("\(prefix)ZipCode", .text).notNull()
+                t.column("\(prefix)City", .text).notNull()
+                t.column("\(prefix)Country", .text).notNull()
+            }
+            t.column("dateAdded", .datetime).notNull()
+            t.column("dateUpdated", .datetime).notNull()
+        }
+        try db.create(index: "shopOrder_on_userId_dateAdded", on: "shopOrder", columns: ["userId", "dateAdded"])
+        try db.create(index: "shopOrder_on_status_dateAdded", on: "shopOrder", columns: ["status", "dateAdded"])
+        try db.create(table: "orderLine") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("order", inTable: "shopOrder", onDelete: .cascade).notNull()
+            t.belongsTo("product", onDelete: .restrict).notNull()
+            t.column("status", .integer).notNull().defaults(to: OrderLineStatus.new.rawValue)
+            // What the customer paid for this unit, in minor units, whatever the price is later.
+            t.column("unitPrice", .integer).notNull().check { $0 >= 0 }
+        }
+        try db.create(table: "orderHistory") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("order", inTable: "shopOrder", onDelete: .cascade).notNull()
+            // Null for a change of the order itself.
+            t.belongsTo("orderLine", onDelete: .cascade)
+            // Who made the change; null when the system did (DONE follows the last line).
+            t.belongsTo("user", onDelete: .setNull)
+            t.column("fromStatus", .integer)
+            t.column("toStatus", .integer).notNull()
+            t.column("changedAt", .datetime).notNull()
+        }
+    }
+}

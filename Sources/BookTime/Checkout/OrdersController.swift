@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+
+/// The customer's order history and order pages; someone else's order is not found.
+struct OrdersController {
+    let db: AppDatabase
+    let views: Views
+    let currency: Currency
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let group = router.group(RouterPath(Routes.orders)).add(middleware: RequireRoleMiddleware())
+        group.get(use: list)
+        group.get("{id}/", use: detail)
+    }
+
+    struct ListPage {
+        struct Entry {
+            let number: String
+            let url: String
+            let date: String
+            let summary: String
+            let totalText: String
+            let status: String
+        }
+
+        let orders: [Entry]
+        let hasOrders: Bool
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let userID = context.currentUserID else { throw HTTPError(.unauthorized) }
+        let entries = try await db.orders(userID: userID).map { summary in
+            ListPage.Entry(
+                number: summary.order.number, url: Routes.order(id: summary.order.id ?? 0), date: utcLongDate(summary.order.dateAdded),
+                summary: summary.items.joined(separator: ", "), totalText: currency.format(summary.total), status: summary.order.status.label
+            )
+        }
+        return views.render("orders_list", page: ListPage(orders: entries, hasOrders: !entries.isEmpty), title: "Your orders", request: request, context: context)
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let userID = context.currentUserID else { throw HTTPError(.unauthorized) }
+        guard let id = context.parameters.get("id", as: Int64.self), let detail = try await db.order(id: id, userID: userID) else {
+            throw HTTPError(.notFound)
+        }
+        let page = OrderPage(detail: detail, currency: currency)
+        return views.render("orders_detail", page: page, title: "Order \(detail.order.number)", request: request, context: context)
+    }
+}
+
+/// One order as its page shows it: lines with the price paid, both addresses, the history.
+struct OrderPage {
+    struct Line {
+        let name: String
+        let productURL: String
+        let priceText: String
+        let status: String
+    }
+
+    struct AddressLines {
+        let lines: [String]
+    }
+
+    struct Change {
+        let date: String
+        let what: String
+    }
+
+    let number: String
+    let date: String
+    let status: String
+    let lines: [Line]
+    let totalText: String
+    let billing: AddressLines
+    let shipping: AddressLines
+    let history: [Change]
+
+    init(detail: OrderDetail, currency: Currency) {
+        let order = detail.order
+        number = order.number
+        date = utcLongDate(order.dateAdded)
+        status = order.status.label
+        lines = detail.lines.map {
+            Line(name: $0.productName, productURL: Routes.product(slug: $0.productSlug), priceText: currency.format($0.unitPrice), status: $0.status.label)
+        }
+        totalText = currency.format(detail.total)
+        func country(_ code: String) -> String { Address.countries.first { $0.value == code }?.label ?? code }
+        billing = AddressLines(lines: [
+            order.billingName, order.billingAddress1, order.billingAddress2, "\(order.billingZipCode) \(order.billingCity)", country(order.billingCountry),
+        ].filter { !$0.isEmpty })
+        shipping = AddressLines(lines: [
+            order.shippingName, order.shippingAddress1, order.shippingAddress2, "\(order.shippingZipCode) \(order.shippingCity)",
+            country(order.shippingCountry),
+        ].filter { !$0.isEmpty })
+        let names = Dictionary(detail.lines.map { ($0.id, $0.productName) }, uniquingKeysWith: { first, _ in first })
+        history = detail.history.map { entry in
+            let what: String
+            if let lineID = entry.orderLineId {
+                let from = entry.fromStatus.flatMap(OrderLineStatus.init(rawValue:))?.label ?? "—"
+                let to = OrderLineStatus(rawValue: entry.toStatus)?.label ?? "?"
+                what = "\(names[lineID] ?? "A line"): \(from) → \(to)"
+            } else if let from = entry.fromStatus.flatMap(OrderStatus.init(rawValue:)) {
+                what = "Order: \(from.label) → \(OrderStatus(rawValue: entry.toStatus)?.label ?? "?")"
+            } else {
+                what = "Order placed"
+            }
+            return Change(date: utcDateTime(entry.changedAt), what: what)
+        }
+    }
+}

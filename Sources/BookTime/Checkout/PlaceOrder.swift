@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+
+/// Why a basket could not become an order, worded for the visitor.
+public enum CheckoutError: Error, Equatable, CustomStringConvertible {
+    case emptyBasket
+    case unavailable([String])
+    case invalidAddress
+
+    public var description: String {
+        switch self {
+        case .emptyBasket: "Your basket is empty."
+        case .unavailable(let names):
+            "Sorry, not enough copies are left of \(names.joined(separator: ", ")). Change your basket and try again."
+        case .invalidAddress: "Select a valid choice. That choice is not one of the available choices."
+        }
+    }
+}
+
+/// What the confirmation email needs besides the order.
+public struct OrderEmailSettings: Sendable {
+    let mail: MailSettings
+    let publicURL: String
+    let currency: Currency
+}
+
+extension AppDatabase {
+    /// The book's `Basket.create_order`, in one write transaction: checks every product is still
+    /// available (and that enough counted copies remain), takes the copies from stock, creates the
+    /// order with address snapshots and one line per unit at today's price, submits the basket and
+    /// queues the confirmation email. SQLite runs one writer at a time, so concurrent checkouts
+    /// of the last copy cannot both pass the stock check.
+    ///
+    /// A basket that already became an order (a double click, a second tab, a retried request)
+    /// returns that order instead of making another.
+    public func placeOrder(
+        basketID: Int64, userID: Int64, billingAddressID: Int64, shippingAddressID: Int64, email: OrderEmailSettings, now: Date = .now
+    ) async throws -> Order {
+        try await dbWriter.write { db in
+            if let existing = try Order.filter(Order.Columns.basketId == basketID && Order.Columns.userId == userID).fetchOne(db) {
+                return existing
+            }
+            guard let basket = try Basket.fetchOne(db, key: basketID), basket.status == .open, basket.userId == userID else {
+                throw CheckoutError.emptyBasket
+            }
+            let addresses = try Address.filter(keys: [billingAddressID, shippingAddressID]).filter(Address.Columns.userId == userID).fetchAll(db)
+            guard let billing = addresses.first(where: { $0.id == billingAddressID }),
+                let shipping = addresses.first(where: { $0.id == shippingAddressID })
+            else { throw CheckoutError.invalidAddress }
+
+            let lines = try BasketLine.filter(BasketLine.Columns.basketId == basketID).order(Column("id")).fetchAll(db)
+            guard !lines.isEmpty else { throw CheckoutError.emptyBasket }
+            var products: [Int64: Product] = [:]
+            for product in try Product.filter(keys: lines.map(\.productId)).fetchAll(db) { products[product.id ?? 0] = product }
+            let short = lines.compactMap { line -> String? in
+                guard let product = products[line.productId] else { return "a book that was removed" }
+                let enough = product.isAvailable && (product.stockCount.map { $0 >= line.quantity } ?? true)
+                return enough ? nil : product.name
+            }
+            guard short.isEmpty else { throw CheckoutError.unavailable(short) }
+
+            for line in lines where products[line.productId]?.stockCount != nil {
+                try db.execute(
+                    sql: "UPDATE product SET stockCount = stockCount - ? WHERE id = ? AND stockCount >= ?",
+                    arguments: [line.quantity, line.productId, line.quantity]
+                )
+                guard db.changesCount == 1 else { throw CheckoutError.unavailable([products[line.productId]?.name ?? ""]) }
+            }
+
+            var order = Order(userId: userID, basketId: basketID, billing: billing, shipping: shipping, now: now)
+            try order.insert(db)
+            guard let orderID = order.id else { throw CheckoutError.emptyBasket }
+            for line in lines {
+                for _ in 0..<line.quantity {
+                    var orderLine = OrderLine(orderId: orderID, productId: line.productId, unitPrice: products[line.productId]?.price ?? 0)
+                    try orderLine.insert(db)
+                }
+            }
+            try OrderWorkflow.recordCreation(db, orderID: orderID, by: userID, at: now)
+            try db.execute(sql: "UPDATE basket SET status = ? WHERE id = ?", arguments: [BasketStatus.submitted, basketID])
+
+            let customer = try String.fetchOne(db, sql: "SELECT email FROM user WHERE id = ?", arguments: [userID]) ?? ""
+            let summary = lines.map { line in
+                let product = products[line.productId]
+                return "\(line.quantity) x \(product?.name ?? "") at \(email.currency.format(product?.price ?? 0))"
+            }
+            let total = lines.reduce(0) { $0 + $1.quantity * (products[$1.productId]?.price ?? 0) }
+            var confirmation = OrderConfirmationEmail.make(
+                order: order, to: customer, lines: summary, total: email.currency.format(total), settings: email, now: now
+            )
+            try confirmation.insert(db)
+            return order
+        }
+    }
+}
+
+/// "Your BookTime order BT12": what was ordered, the total and where it goes.
+enum OrderConfirmationEmail {
+    static func make(order: Order, to customer: String, lines: [String], total: String, settings: OrderEmailSettings, now: Date) -> OutboxEmail {
+        let address = [order.shippingName, order.shippingAddress1, order.shippingAddress2, "\(order.shippingZipCode) \(order.shippingCity)",
+            Address.countries.first { $0.value == order.shippingCountry }?.label ?? order.shippingCountry]
+            .filter { !$0.isEmpty }.joined(separator: "\n")
+        return OutboxEmail(
+            to: customer, from: settings.mail.fromAddress, subject: "Your BookTime order \(order.number)",
+            body: """
+                Thank you for your order \(order.number).
+
+                \(lines.joined(separator: "\n"))
+                Total: \(total)
+
+                We will send it to:
+                \(address)
+
+                Follow it at \(settings.publicURL)\(Routes.order(id: order.id ?? 0))
+
+                BookTime
+                """,
+            now: now
+        )
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import BookTime
+
+@Suite struct BasketTests {
+    /// The book's `test_add_to_basket_loggedin_works`, for a visitor: the basket lives in the session.
+    @Test func addToBasketAsAVisitor() async throws {
+        try await withTestApp { browser, db in
+            let book = try await ShopFixtures.product(db, "The cathedral and the bazaar", price: 1000)
+            #expect(try await ShopFixtures.basketCount(browser) == 0)
+
+            let response = try await ShopFixtures.addToBasket(browser, book)
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/product/the-cathedral-and-the-bazaar/")
+            #expect(browser.cookie("booktime_session") != nil)
+            let page = try await browser.get("/product/the-cathedral-and-the-bazaar/").text
+            #expect(page.contains("The cathedral and the bazaar is in your basket: 1 in all."))
+            #expect(page.contains(">1 items in basket<"))
+
+            try await ShopFixtures.addToBasket(browser, book, quantity: 3)
+            #expect(try await ShopFixtures.basketCount(browser) == 4)
+            try await ShopFixtures.addToBasket(browser, book, quantity: 9)
+            #expect(try await ShopFixtures.basketCount(browser) == 10)  // capped
+
+            let baskets = try await db.reader.read { try Basket.fetchAll($0) }
+            #expect(baskets.count == 1)
+            #expect(baskets.first?.userId == nil)
+        }
+    }
+
+    @Test func addToBasketSignedInBelongsToTheUser() async throws {
+        try await withTestApp { browser, db in
+            let book = try await ShopFixtures.product(db, "Siddhartha", price: 800)
+            let user = try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await browser.logIn("user1@domain.com", testPassword)
+            try await ShopFixtures.addToBasket(browser, book, quantity: 2)
+            let basket = try await db.reader.read { try Basket.fetchOne($0) }
+            #expect(basket?.userId == user.id)
+            #expect(try await ShopFixtures.basketCount(browser) == 2)
+        }
+    }
+
+    struct Refusal: Sendable, CustomStringConvertible {
+        let name: String
+        let active: Bool
+        let inStock: Bool
+        let stock: Int?
+        let quantity: String?
+        let message: String
+        var description: String { name }
+    }
+
+    static let refusals: [Refusal] = [
+        Refusal(name: "Inactive", active: false, inStock: true, stock: nil, quantity: nil, message: "is not available at the moment"),
+        Refusal(name: "Not in stock", active: true, inStock: false, stock: nil, quantity: nil, message: "is not available at the moment"),
+        Refusal(name: "Sold out", active: true, inStock: true, stock: 0, quantity: nil, message: "is not available at the moment"),
+        Refusal(name: "Zero", active: true, inStock: true, stock: nil, quantity: "0", message: "Choose a quantity from 1 to 10."),
+        Refusal(name: "Eleven", active: true, inStock: true, stock: nil, quantity: "11", message: "Choose a quantity from 1 to 10."),
+        Refusal(name: "Words", active: true, inStock: true, stock: nil, quantity: "two", message: "Choose a quantity from 1 to 10."),
+    ]
+
+    @Test(arguments: refusals)
+    func unavailableProductsAndBadQuantitiesAreRefused(refusal: Refusal) async throws {
+        try await withTestApp { browser, db in
+            let book = try await ShopFixtures.product(db, refusal.name, price: 500, stock: refusal.stock, active: refusal.active, inStock: refusal.inStock)
+            var form = [("product_id", String(book.id ?? 0))]
+            if let quantity = refusal.quantity { form.append(("quantity", quantity)) }
+            let response = try await browser.post("/add_to_basket/", form: form)
+            #expect(response.status == .seeOther)
+            let page = try await browser.get("/about-us/").text
+            #expect(page.contains(refusal.message))
+            #expect(page.contains(">0 items in basket<"))
+            let lines = try await db.reader.read { try BasketLine.fetchCount($0) }
+            #expect(lines == 0)
+        }
+    }
+
+    @Test func unknownProductIsABadRequest() async throws {
+        try await withTestApp { browser, db in
+            let unknown = try await browser.post("/add_to_basket/", form: [("product_id", "999")])
+            let garbage = try await browser.post("/add_to_basket/", form: [("product_id", "abc")])
+            let get = try await browser.get("/add_to_basket/")
+            #expect(unknown.status == .badRequest)
+            #expect(garbage.status == .badRequest)
+            #expect(get.status == .notFound)  // only POST adds
+            let baskets = try await db.reader.read { try Basket.fetchCount($0) }
+            #expect(baskets == 0)
+        }
+    }
+
+    @Test func basketPageShowsLinesAndTheNextStep() async throws {
+        try await withTestApp { browser, db in
+            #expect(try await browser.get("/basket/").text.contains("You have no items in the basket."))
+            let a = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
+            let b = try await ShopFixtures.product(db, "Backgammon for dummies", price: 1250)
+            try await ShopFixtures.addToBasket(browser, a, quantity: 2)
+            try await ShopFixtures.addToBasket(browser, b)
+            let html = try await browser.get("/basket/").text
+            #expect(html.contains("Siddhartha"))
+            #expect(html.contains("£10.00"))
+            #expect(html.contains("£20.00"))
+            #expect(html.contains("£32.50"))
+            #expect(html.contains(#"href="/signup/?next=/order/address_select/""#))
+            #expect(html.contains(#"href="/login/?next=/order/address_select/""#))
+            #expect(!html.contains("Place order"))
+
+            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await browser.logIn("user1@domain.com", testPassword)
+            #expect(try await browser.get("/basket/").text.contains("Place order"))
+        }
+    }
+
+    /// The book's basket formset: quantities and removals in one POST.
+    @Test func updateQuantitiesAndRemoveInOnePost() async throws {
+        try await withTestApp { browser, db in
+            let a = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
+            let b = try await ShopFixtures.product(db, "Backgammon for dummies", price: 1250)
+            try await ShopFixtures.addToBasket(browser, a)
+            try await ShopFixtures.addToBasket(browser, b)
+            let lines = try await db.reader.read { try BasketLine.order(Column("id")).fetchAll($0) }
+            let (lineA, lineB) = (lines[0].id!, lines[1].id!)
+
+            let response = try await browser.post("/basket/", form: [("quantity_\(lineA)", "4"), ("quantity_\(lineB)", "1"), ("remove", "\(lineB)")])
+            #expect(response.status == .seeOther)
+            let after = try await db.reader.read { try BasketLine.fetchAll($0) }
+            #expect(after.count == 1)
+            #expect(after.first?.quantity == 4)
+            #expect(try await ShopFixtures.basketCount(browser) == 4)
+        }
+    }
+
+    struct BadUpdate: Sendable, CustomStringConvertible {
+        let name: String
+        let quantity: String
+        let foreign: Bool
+        let message: String
+        var description: String { name }
+    }
+
+    static let badUpdates: [BadUpdate] = [
+        BadUpdate(name: "zero", quantity: "0", foreign: false, message: "Each quantity must be a whole number from 1 to 10."),
+        BadUpdate(name: "eleven", quantity: "11", foreign: false, message: "Each quantity must be a whole number from 1 to 10."),
+        BadUpdate(name: "text", quantity: "lots", foreign: false, message: "Each quantity must be a whole number from 1 to 10."),
+        BadUpdate(name: "someone else's line", quantity: "2", foreign: true, message: "That line is not in your basket."),
+    ]
+
+    /// Anything wrong and nothing changes, not even the valid parts of the form.
+    @Test(arguments: badUpdates)
+    func badUpdatesChangeNothing(update: BadUpdate) async throws {
+        try await withTestApp { browser, db in
+            let a = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
+            try await ShopFixtures.addToBasket(browser, a, quantity: 2)
+            let stranger = TestBrowser(client: browser.client)
+            try await ShopFixtures.addToBasket(stranger, a, quantity: 5)
+            let lines = try await db.reader.read { try BasketLine.order(Column("id")).fetchAll($0) }
+            let (mine, theirs) = (lines[0].id!, lines[1].id!)
+
+            var form = [("quantity_\(mine)", "3")]
+            form.append(update.foreign ? ("quantity_\(theirs)", update.quantity) : ("quantity_\(mine)", update.quantity))
+            if !update.foreign { form.removeFirst() }
+            let response = try await browser.post("/basket/", form: form)
+            #expect(response.status == .unprocessableContent)
+            #expect(response.text.contains(update.message))
+            let after = try await db.reader.read { try BasketLine.order(Column("id")).fetchAll($0) }
+            #expect(after.map(\.quantity) == [2, 5])
+        }
+    }
+
+    @Test func basketUpdateNeedsTheCSRFToken() async throws {
+        try await withTestApp { browser, db in
+            let a = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
+            try await ShopFixtures.addToBasket(browser, a)
+            let line = try await db.reader.read { try BasketLine.fetchOne($0) }
+            #expect(try await browser.post("/basket/", form: [("remove", "\(line!.id!)")], csrf: false).status == .forbidden)
+            #expect(try await browser.post("/add_to_basket/", form: [("product_id", "\(a.id!)")], csrf: false).status == .forbidden)
+            #expect(try await ShopFixtures.basketCount(browser) == 1)
+        }
+    }
+}
