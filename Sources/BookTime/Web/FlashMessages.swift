@@ -29,6 +29,9 @@ public final class FlashMessages: Sendable {
     }
 
     private let state = Mutex(State())
+    /// At most this many are carried (the newest), so a client that never looks at a page, such as
+    /// a script posting forms, cannot grow the cookie past what servers accept.
+    static let carriedLimit = 5
 
     public init() {}
 
@@ -53,7 +56,7 @@ public final class FlashMessages: Sendable {
     func pending() -> (messages: [FlashMessage], hadIncoming: Bool) {
         state.withLock {
             let carried = $0.consumed ? [] : $0.incoming
-            return (carried + $0.outgoing, !$0.incoming.isEmpty)
+            return (Array((carried + $0.outgoing).suffix(Self.carriedLimit)), !$0.incoming.isEmpty)
         }
     }
 }

@@ -168,6 +168,24 @@ import Testing
         }
     }
 
+    /// A script that posts without ever reading a page does not grow the flash cookie forever.
+    @Test func flashMessagesAreBounded() async throws {
+        try await withTestApp { browser, db in
+            let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
+            let form = try await browser.get("/contact-us/").text
+            let token = String(try #require(form.firstMatch(of: /name="csrf_token" value="([^"]*)"/)).1)
+            for _ in 0..<12 {
+                let response = try await browser.post("/add_to_basket/", form: [("product_id", "\(book.id!)"), ("csrf_token", token)], csrf: false)
+                #expect(response.status == .seeOther)
+            }
+            let cookie = try #require(browser.cookie("flash"))
+            #expect(cookie.count < 2000)
+            let page = try await browser.get("/about-us/").text
+            #expect(page.components(separatedBy: "is in your basket").count - 1 == FlashMessages.carriedLimit)
+            #expect(page.contains("10 in all (10 is the most per order)"))
+        }
+    }
+
     @Test func basketUpdateNeedsTheCSRFToken() async throws {
         try await withTestApp { browser, db in
             let a = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
