@@ -124,6 +124,7 @@ struct AccountsController {
         let email: String
         let dateJoined: String
         let addressListURL = Routes.addressList
+        let ordersURL = Routes.orders
         let passwordResetURL = Routes.passwordReset
     }
 

@@ -1,0 +1,103 @@
+"""Shared helpers of the browser tests: a BookTime server on a fresh database, and a headless
+Chromium with small click/fill/expect/screenshot helpers that always wait for the next page."""
+import os, re, subprocess, sys, tempfile
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def binary():
+    """BOOKTIME_E2E_BINARY (set by e2e/run.sh), or the debug build."""
+    if os.environ.get("BOOKTIME_E2E_BINARY"):
+        return os.environ["BOOKTIME_E2E_BINARY"]
+    subprocess.run(["swift", "build", "--product", "booktime"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip() + "/booktime"
+
+
+class Shop:
+    """`booktime serve --port 0` on a database in a temporary directory."""
+
+    def __init__(self, prepare=None):
+        self.directory = tempfile.mkdtemp(prefix="booktime-e2e-")
+        self.db = os.path.join(self.directory, "e2e.db")
+        self.binary = binary()
+        if prepare:
+            prepare(self)
+        self.process = subprocess.Popen([self.binary, "serve", "--port", "0", "--db", self.db],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.url = None
+        for line in self.process.stdout:
+            match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+            if match and "running" in line:
+                self.url = match.group(1)
+                break
+        if not self.url:
+            sys.exit("the shop did not start")
+
+    def run(self, *arguments, stdin=None):
+        return subprocess.run([self.binary, *arguments, "--db", self.db], input=stdin, text=True, check=True, capture_output=True)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+class Browser:
+    def __init__(self, shop, shots, name):
+        options = webdriver.ChromeOptions()
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]:
+            options.add_argument(argument)
+        self.driver = webdriver.Chrome(options=options)
+        self.shop = shop
+        self.shots = shots
+        self.name = name
+        self.step = 0
+        os.makedirs(shots, exist_ok=True)
+
+    def get(self, path):
+        self.driver.get(self.shop.url + path)
+
+    def shot(self, label, phone=False):
+        """A screenshot of the whole page at 1280 px, and at 390 px when `phone`."""
+        self.step += 1
+        for width, suffix in [(1280, "desktop")] + ([(390, "phone")] if phone else []):
+            self.driver.set_window_size(width, 1000)
+            height = self.driver.execute_script("return document.documentElement.scrollHeight")
+            self.driver.set_window_size(width, min(max(height, 800), 4000))
+            self.driver.save_screenshot(f"{self.shots}/{self.name}-{self.step:02d}-{label}-{suffix}.png")
+        self.driver.set_window_size(1280, 1000)
+
+    def click(self, by, value):
+        """Clicks something that loads a page, and waits for it."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(by, value).click()
+        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
+
+    def fill(self, fields, submit_text):
+        for name, value in fields.items():
+            element = self.driver.find_element(By.NAME, name)
+            if element.tag_name == "select":
+                element.find_element(By.CSS_SELECTOR, f'option[value="{value}"]').click()
+            else:
+                element.clear()
+                element.send_keys(value)
+        self.click(By.XPATH, f'//button[normalize-space()="{submit_text}"]')
+
+    def expect(self, text):
+        source = self.driver.page_source
+        if text not in source:
+            messages = re.findall(r'<p class="(?:alert[^"]*|field-error)"[^>]*>([^<]*)', source)
+            raise AssertionError(f"{text!r} not on {self.driver.current_url}; messages: {messages}")
+
+    def no_horizontal_scroll(self):
+        """At 390 px nothing may stick out sideways."""
+        self.driver.set_window_size(390, 900)
+        wide = self.driver.execute_script("return document.documentElement.scrollWidth > document.documentElement.clientWidth")
+        self.driver.set_window_size(1280, 1000)
+        assert not wide, f"{self.driver.current_url} scrolls sideways at 390 px"
+
+    def quit(self):
+        self.driver.quit()
