@@ -13,10 +13,13 @@ struct AccountSessions: Sendable {
     let db: AppDatabase
     let signer: CookieSigner
     let storage: SessionStorage<AppSession>
+    /// Users by id with their roles, emptied by any write to the user and group tables.
+    let users: TableCache<Int64, SignedInUser?>
 
     init(db: AppDatabase, signer: CookieSigner, persist: any PersistDriver, configuration: SessionMiddlewareConfiguration) {
         self.db = db
         self.signer = signer
+        self.users = TableCache(db: db, tables: ["user", "userGroup", "userGroupMembership"])
         self.storage = SessionStorage(persist, configuration: .init(sessionCookieParameters: configuration.sessionCookieParameters, keyPrefix: configuration.keyPrefix))
     }
 
@@ -28,8 +31,22 @@ struct AccountSessions: Sendable {
         )
     }
 
+    /// The user behind a session, with their roles and session auth hash; nil when gone.
+    func user(id: Int64) async throws -> SignedInUser? {
+        let signer = signer
+        return try await users.value(for: id) { db in
+            try AppDatabase.userWithRoles(db, id: id).map { user, roles in
+                SignedInUser(current: CurrentUser(id: id, email: user.email, roles: roles), authHash: Self.authHash(for: user, signer: signer))
+            }
+        }
+    }
+
     /// Ties a session to the password it was opened with.
     func authHash(for user: User) -> String {
+        Self.authHash(for: user, signer: signer)
+    }
+
+    static func authHash(for user: User, signer: CookieSigner) -> String {
         signer.mac("session-auth|\(user.id ?? 0)|\(user.passwordHash)")
     }
 
@@ -52,4 +69,10 @@ struct AccountSessions: Sendable {
     func signOut(context: AppRequestContext) {
         context.sessions.clearSession()
     }
+}
+
+/// What a request needs of its signed-in user.
+struct SignedInUser: Sendable {
+    let current: CurrentUser
+    let authHash: String
 }

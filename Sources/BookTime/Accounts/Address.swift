@@ -45,9 +45,11 @@ extension Address: FetchableRecord, MutablePersistableRecord {
 /// The address book, always through the owner: another user's address is simply not found.
 extension AppDatabase {
     public func addresses(userID: Int64) async throws -> [Address] {
-        try await reader.read { db in
-            try Address.filter(Address.Columns.userId == userID).order(Column("id")).fetchAll(db)
-        }
+        try await reader.read { db in try Self.addresses(db, userID: userID) }
+    }
+
+    static func addresses(_ db: Database, userID: Int64) throws -> [Address] {
+        try Address.filter(Address.Columns.userId == userID).order(Column("id")).fetchAll(db)
     }
 
     public func address(id: Int64, userID: Int64) async throws -> Address? {

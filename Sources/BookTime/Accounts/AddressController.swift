@@ -4,6 +4,7 @@ import Hummingbird
 /// signed-in user's own addresses: anyone else's id answers 404.
 struct AddressController {
     let db: AppDatabase
+    let addressBook: AddressReads
     let views: Views
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -36,7 +37,7 @@ struct AddressController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let entries = try await db.addresses(userID: try userID(context)).map {
+        let entries = try await addressBook.addresses(userID: try userID(context)).map {
             ListPage.Entry(
                 name: $0.name, address1: $0.address1, address2: $0.address2.isEmpty ? nil : $0.address2, zipCode: $0.zipCode, city: $0.city,
                 countryName: $0.countryName, updateURL: Routes.addressUpdate(id: $0.id ?? 0), deleteURL: Routes.addressDelete(id: $0.id ?? 0)

@@ -66,15 +66,17 @@ extension AppDatabase {
 
     /// A user and their roles in one read (every request of a signed-in visitor asks this).
     public func userWithRoles(id: Int64) async throws -> (user: User, roles: Set<Role>)? {
-        try await reader.read { db in
-            guard let user = try User.fetchOne(db, key: id) else { return nil }
-            let groups = try String.fetchSet(
-                db,
-                sql: "SELECT g.name FROM userGroup g JOIN userGroupMembership m ON m.userGroupId = g.id WHERE m.userId = ?",
-                arguments: [id]
-            )
-            return (user, Role.roles(isActive: user.isActive, isSuperuser: user.isSuperuser, isStaff: user.isStaff, groups: groups))
-        }
+        try await reader.read { db in try Self.userWithRoles(db, id: id) }
+    }
+
+    static func userWithRoles(_ db: Database, id: Int64) throws -> (user: User, roles: Set<Role>)? {
+        guard let user = try User.fetchOne(db, key: id) else { return nil }
+        let groups = try String.fetchSet(
+            db,
+            sql: "SELECT g.name FROM userGroup g JOIN userGroupMembership m ON m.userGroupId = g.id WHERE m.userId = ?",
+            arguments: [id]
+        )
+        return (user, Role.roles(isActive: user.isActive, isSuperuser: user.isSuperuser, isStaff: user.isStaff, groups: groups))
     }
 
     func recordLogin(userID: Int64, at date: Date = .now) async throws {

@@ -38,6 +38,8 @@ public func buildApplication(
     let accountSessions = AccountSessions(db: db, signer: signer, persist: sessionStore, configuration: sessionConfiguration)
     let authLimits = AuthRateLimits(config: config)
     let publicURL = config.resolvedPublicURL
+    let basketReads = BasketReads(db: db)
+    let addressBook = AddressReads(db: db)
 
     let router = Router(context: AppRequestContext.self)
     // Middleware order, outermost first: each sees the request before the ones below it.
@@ -48,7 +50,7 @@ public func buildApplication(
         BodyLimitMiddleware(maxBytes: config.maxRequestBodyBytes)
         SessionMiddleware(storage: sessionStore, configuration: sessionConfiguration)
         CurrentUserMiddleware(sessions: accountSessions)
-        BasketMiddleware(db: db)
+        BasketMiddleware(baskets: basketReads)
         FlashMiddleware(signer: signer)
         CSRFMiddleware(exemptPrefixes: ["/api/", "/mobile-api/"], secureCookies: config.behindHTTPSProxy)
     }
@@ -63,9 +65,9 @@ public func buildApplication(
         .addRoutes(to: router)
     PasswordResetController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)
         .addRoutes(to: router)
-    AddressController(db: db, views: views).addRoutes(to: router)
-    BasketController(db: db, views: views, currency: config.currency).addRoutes(to: router)
-    CheckoutController(db: db, views: views, email: OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency))
+    AddressController(db: db, addressBook: addressBook, views: views).addRoutes(to: router)
+    BasketController(db: db, baskets: basketReads, views: views, currency: config.currency).addRoutes(to: router)
+    CheckoutController(db: db, addressBook: addressBook, views: views, email: OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency))
         .addRoutes(to: router)
     OrdersController(db: db, views: views, currency: config.currency).addRoutes(to: router)
 

@@ -3,6 +3,7 @@ import Hummingbird
 /// Adding to the basket and the basket page (the book's `add_to_basket` and `manage_basket`).
 struct BasketController {
     let db: AppDatabase
+    let baskets: BasketReads
     let views: Views
     let currency: Currency
 
@@ -13,37 +14,43 @@ struct BasketController {
     }
 
     /// `product_id` and an optional `quantity` (default 1); back to the product page either way.
+    /// One write on the way in (it also names the product); a refusal reads the slug afterwards.
     @Sendable func addToBasket(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await request.formData(context: context)
-        guard let productID = form.value("product_id").flatMap({ Int64($0) }),
-            let slug = try await db.productSlug(id: productID)
-        else {
+        guard let productID = form.value("product_id").flatMap({ Int64($0) }) else {
             throw HTTPError(.badRequest, message: "No such product.")
         }
-        let back = Routes.product(slug: slug)
         let quantityText = form.value("quantity").map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        guard let quantity = quantityText.isEmpty ? 1 : Int(quantityText) else {
-            context.flash.add(.error, BasketError.invalidQuantity.description)
-            return .redirect(to: back, type: .normal)
-        }
         do {
+            guard let quantity = quantityText.isEmpty ? 1 : Int(quantityText) else { throw BasketError.invalidQuantity }
             let added = try await db.addToBasket(
                 basketID: context.basket?.id, userID: context.currentUserID, productID: productID, quantity: quantity
             )
             if context.basket?.id != added.basketID { context.rememberBasket(added.basketID) }
             let capped = added.quantity == BasketLine.maxQuantity ? " (\(BasketLine.maxQuantity) is the most per order)" : ""
             context.flash.add(.success, "\(added.productName) is in your basket: \(added.quantity) in all\(capped).")
+            return .redirect(to: Routes.product(slug: added.productSlug), type: .normal)
         } catch let error as BasketError {
+            guard error != .unknownProduct, let slug = try await db.productSlug(id: productID) else {
+                throw HTTPError(.badRequest, message: "No such product.")
+            }
             context.flash.add(.error, error.description)
+            return .redirect(to: Routes.product(slug: slug), type: .normal)
         }
-        return .redirect(to: back, type: .normal)
     }
 
     @Sendable func basket(_ request: Request, context: AppRequestContext) async throws -> Response {
         var items: [BasketItem] = []
-        if let basket = context.basket { items = try await db.basketItems(basketID: basket.id) }
-        return renderBasket(items: items, errors: [], request: request, context: context)
+        if let basket = context.basket { items = try await baskets.items(basketID: basket.id) }
+        let signedIn = context.currentUser != nil
+        // Rendered once per basket content; reloads and returns to the page come from memory.
+        return try await views.renderCached(
+            "basket_basket", key: BasketPage.cacheKey(items: items, signedIn: signedIn), title: "Basket",
+            request: request, context: context, cache: baskets.pages
+        ) {
+            BasketPage(items: items, errors: [], signedIn: signedIn, currency: currency)
+        }
     }
 
     /// One POST for the whole basket: `quantity_<line id>` fields, and `remove` naming a line.

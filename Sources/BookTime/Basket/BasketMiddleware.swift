@@ -12,12 +12,12 @@ public struct BasketReference: Sendable, Equatable {
 struct BasketMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let db: AppDatabase
+    let baskets: BasketReads
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let basketID = context.sessions.session?.basketID {
-            if let basket = try await db.usableBasket(id: basketID, userID: context.currentUserID) {
+            if let basket = try await baskets.state(id: basketID), basket.isUsable(by: context.currentUserID) {
                 context.basket = BasketReference(id: basket.id, itemCount: basket.itemCount)
             } else {
                 context.sessions.withLockedSession { $0?.basketID = nil }

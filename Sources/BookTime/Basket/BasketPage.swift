@@ -1,3 +1,5 @@
+import Mustache
+
 /// What `basket_basket.mustache` shows: lines with formatted prices, the total, the next step.
 struct BasketPage {
     struct Line {
@@ -38,5 +40,52 @@ struct BasketPage {
         self.errors = errors
         self.signedIn = signedIn
         self.anyUnavailable = items.contains { !$0.available }
+    }
+
+    /// Everything the page shows, as a cache key (strings length-prefixed, so no two baskets meet).
+    static func cacheKey(items: [BasketItem], signedIn: Bool) -> String {
+        var key = signedIn ? "in" : "out"
+        for item in items {
+            key += "|\(item.lineId)/\(item.productId)/\(item.quantity)/\(item.price)/\(item.available)/\(item.thumbnailHash ?? "-")"
+            key += "/\(item.slug.utf8.count):\(item.slug)/\(item.name.utf8.count):\(item.name)"
+        }
+        return key
+    }
+}
+
+// Direct lookups instead of `Mirror`: the basket page is rendered on every visit.
+extension BasketPage: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "lines": lines
+        case "hasLines": hasLines
+        case "totalText": totalText
+        case "errors": errors
+        case "signedIn": signedIn
+        case "anyUnavailable": anyUnavailable
+        case "checkoutURL": checkoutURL
+        case "signupURL": signupURL
+        case "loginURL": loginURL
+        default: nil
+        }
+    }
+}
+
+extension BasketPage.Line: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "lineID": lineID
+        case "name": name
+        case "productURL": productURL
+        case "thumbnailURL": thumbnailURL
+        case "hasThumbnail": hasThumbnail
+        case "coverURL": coverURL
+        case "unitPriceText": unitPriceText
+        case "quantity": quantity
+        case "maxQuantity": maxQuantity
+        case "lineTotalText": lineTotalText
+        case "unavailable": unavailable
+        default: nil
+        }
     }
 }

@@ -17,22 +17,17 @@ public enum BasketError: Error, Equatable, CustomStringConvertible {
 }
 
 extension AppDatabase {
-    /// The session's basket if it can still be used by this visitor: open, and either nobody's
-    /// yet or this user's. Returns its item count (sum of quantities).
-    func usableBasket(id: Int64, userID: Int64?) async throws -> (id: Int64, itemCount: Int)? {
-        try await reader.read { db in
-            guard let basket = try Basket.fetchOne(db, key: id), basket.status == .open,
-                basket.userId == nil || basket.userId == userID
-            else { return nil }
-            let count = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM basketLine WHERE basketId = ?", arguments: [id]) ?? 0
-            return (id, count)
-        }
+    /// A basket's owner, status and item count (sum of quantities); nil when it does not exist.
+    static func basketState(_ db: Database, id: Int64) throws -> BasketState? {
+        guard let basket = try Basket.fetchOne(db, key: id) else { return nil }
+        let count = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM basketLine WHERE basketId = ?", arguments: [id]) ?? 0
+        return BasketState(id: id, userId: basket.userId, status: basket.status, itemCount: count)
     }
 
     /// Adds `quantity` copies (or more, to an existing line, up to 10); creates the basket when
-    /// `basketID` is nil. Returns the basket id, the product's name and its quantity now.
+    /// `basketID` is nil. Returns the basket id, the product's name and slug, and its quantity now.
     func addToBasket(basketID: Int64?, userID: Int64?, productID: Int64, quantity: Int) async throws
-        -> (basketID: Int64, productName: String, quantity: Int)
+        -> (basketID: Int64, productName: String, productSlug: String, quantity: Int)
     {
         guard (1...BasketLine.maxQuantity).contains(quantity) else { throw BasketError.invalidQuantity }
         return try await dbWriter.write { db in
@@ -54,25 +49,27 @@ extension AppDatabase {
                     """,
                 arguments: [basketID, productID, quantity, BasketLine.maxQuantity]
             ) ?? quantity
-            return (basketID, product.name, updated)
+            return (basketID, product.name, product.slug, updated)
         }
     }
 
     /// The basket's lines with their products, in the order they were added.
     public func basketItems(basketID: Int64) async throws -> [BasketItem] {
-        try await reader.read { db in
-            try BasketItem.fetchAll(
-                db,
-                sql: """
-                    SELECT l.id AS lineId, p.id AS productId, l.quantity, p.name, p.slug, p.price,
-                        \(Product.availableSQL) AS available,
-                        (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = p.id ORDER BY i.position, i.id LIMIT 1) AS thumbnailHash
-                    FROM basketLine l JOIN product p ON p.id = l.productId
-                    WHERE l.basketId = ? ORDER BY l.id
-                    """,
-                arguments: [basketID]
-            )
-        }
+        try await reader.read { db in try Self.basketItems(db, basketID: basketID) }
+    }
+
+    static func basketItems(_ db: Database, basketID: Int64) throws -> [BasketItem] {
+        try BasketItem.fetchAll(
+            db,
+            sql: """
+                SELECT l.id AS lineId, p.id AS productId, l.quantity, p.name, p.slug, p.price,
+                    \(Product.availableSQL) AS available,
+                    (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = p.id ORDER BY i.position, i.id LIMIT 1) AS thumbnailHash
+                FROM basketLine l JOIN product p ON p.id = l.productId
+                WHERE l.basketId = ? ORDER BY l.id
+                """,
+            arguments: [basketID]
+        )
     }
 
     /// Sets quantities and removes lines in one transaction. Every line id must belong to this
@@ -127,6 +124,42 @@ extension AppDatabase {
                 return owned.id
             }
         }
+    }
+}
+
+/// What the header and the basket middleware need of a basket.
+struct BasketState: Sendable, Equatable {
+    let id: Int64
+    let userId: Int64?
+    let status: BasketStatus
+    let itemCount: Int
+
+    /// Open, and either nobody's yet or this user's.
+    func isUsable(by userID: Int64?) -> Bool {
+        status == .open && (userId == nil || userId == userID)
+    }
+}
+
+/// The basket reads of every request, from memory when nothing changed since (see `TableCache`).
+final class BasketReads: Sendable {
+    let db: AppDatabase
+    private let states: TableCache<Int64, BasketState?>
+    private let items: TableCache<Int64, [BasketItem]>
+    /// Rendered basket pages, keyed by everything they show (`BasketPage.cacheKey`).
+    let pages = PageCache(capacity: 5000)
+
+    init(db: AppDatabase) {
+        self.db = db
+        states = TableCache(db: db, tables: ["basket", "basketLine"])
+        items = TableCache(db: db, tables: ["basket", "basketLine", "product", "productImage"])
+    }
+
+    func state(id: Int64) async throws -> BasketState? {
+        try await states.value(for: id) { db in try AppDatabase.basketState(db, id: id) }
+    }
+
+    func items(basketID: Int64) async throws -> [BasketItem] {
+        try await items.value(for: basketID) { db in try AppDatabase.basketItems(db, basketID: basketID) }
     }
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 /// The checkout funnel's last steps: choose the addresses, place the order, say thank you.
 struct CheckoutController {
     let db: AppDatabase
+    let addressBook: AddressReads
     let views: Views
     let email: OrderEmailSettings
 
@@ -17,7 +18,7 @@ struct CheckoutController {
     /// No basket, or an empty one: back to the basket with a message.
     @Sendable func addressSelect(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let basket = context.basket, basket.itemCount > 0 else { return emptyBasket(context) }
-        let addresses = try await db.addresses(userID: try userID(context))
+        let addresses = try await addressBook.addresses(userID: try userID(context))
         let page = AddressSelectionForm.page(for: FormValidator(FormData(fields: [])), addresses: addresses)
         return views.render("checkout_address_select", page: page, title: "Checkout", request: request, context: context)
     }
@@ -33,7 +34,7 @@ struct CheckoutController {
             }
             return emptyBasket(context)
         }
-        let addresses = try await db.addresses(userID: userID)
+        let addresses = try await addressBook.addresses(userID: userID)
         switch AddressSelectionForm.validate(form, addresses: addresses) {
         case .failure(let failure):
             let page = AddressSelectionForm.page(for: failure.validator, addresses: addresses)

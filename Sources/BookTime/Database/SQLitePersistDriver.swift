@@ -10,11 +10,15 @@ public struct SQLitePersistDriver: PersistDriver {
     let db: AppDatabase
     let purgeInterval: Duration
     let logger: Logger
+    /// Recently read values: most requests carry a session cookie, and most sessions are read far
+    /// more often than written. Any write to `persist` through this pool empties it.
+    private let cache: TableCache<String, PersistEntry?>
 
     public init(db: AppDatabase, purgeInterval: Duration = .seconds(300), logger: Logger = Logger(label: "booktime.persist")) {
         self.db = db
         self.purgeInterval = purgeInterval
         self.logger = logger
+        self.cache = TableCache(db: db, tables: ["persist"])
     }
 
     public func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
@@ -64,15 +68,12 @@ public struct SQLitePersistDriver: PersistDriver {
 
     public func getWithTTL<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
         let now = Date.now
-        // Fetch Sendable values (not a Row) so that the async, pool-backed `read` is the one called.
-        let entry: (data: Data, expiresAt: Date?)? = try await db.reader.read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT value, expiresAt FROM persist WHERE key = ? AND (expiresAt IS NULL OR expiresAt > ?)",
-                arguments: [key, now]
-            ).map { ($0["value"], $0["expiresAt"]) }
+        let entry = try await cache.value(for: key) { db in
+            try Row.fetchOne(db, sql: "SELECT value, expiresAt FROM persist WHERE key = ?", arguments: [key])
+                .map { PersistEntry(data: $0["value"], expiresAt: $0["expiresAt"]) }
         }
-        guard let (data, expiresAt) = entry else { return nil }
+        guard let entry, entry.expiresAt.map({ $0 > now }) ?? true else { return nil }
+        let (data, expiresAt) = (entry.data, entry.expiresAt)
         guard let object = try? JSONDecoder().decode(Object.self, from: data) else { return nil }
         return (object, expiresAt.map { .seconds($0.timeIntervalSince(now)) })
     }
@@ -104,6 +105,12 @@ public struct SQLitePersistDriver: PersistDriver {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: purgeInterval) }
         }
     }
+}
+
+/// A stored value and when it expires.
+struct PersistEntry: Sendable {
+    let data: Data
+    let expiresAt: Date?
 }
 
 extension Duration {

@@ -24,7 +24,8 @@ public struct Currency: Sendable, Equatable {
             grouped = "," + whole.suffix(3) + grouped
             whole.removeLast(3)
         }
-        return "\(sign)\(symbol)\(whole)\(grouped).\(String(format: "%02d", Int(magnitude % 100)))"
+        let cents = magnitude % 100
+        return "\(sign)\(symbol)\(whole)\(grouped).\(cents < 10 ? "0" : "")\(cents)"
     }
 
     /// Parses `12.50`, `12.5`, `12` or `£12.50` into minor units; nil on anything else.

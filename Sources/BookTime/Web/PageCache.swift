@@ -17,19 +17,39 @@ struct CachedPage: Sendable {
     var anonymousAccountHTML: String?
 
     init(html: String) {
+        // Split on bytes: Foundation's `range(of:)` bridges through NSString and costs more than
+        // rendering the page. Markers are `<` U+E000 name U+E000 `>`.
+        let bytes = Array(html.utf8)
+        let open: [UInt8] = [0x3C, 0xEE, 0x80, 0x80]
+        let close: [UInt8] = [0xEE, 0x80, 0x80, 0x3E]
         var parts: [ByteBuffer] = []
         var slots: [Slot] = []
-        var rest = Substring(html)
-        while let start = rest.range(of: "<\u{E000}") {
-            let afterStart = rest[start.upperBound...]
-            guard let end = afterStart.range(of: "\u{E000}>"), let slot = Slot(rawValue: String(afterStart[..<end.lowerBound])) else { break }
-            parts.append(ByteBuffer(string: String(rest[..<start.lowerBound])))
+        var partStart = 0
+        var searchFrom = 0
+        while let start = Self.find(open, in: bytes, from: searchFrom) {
+            let nameStart = start + open.count
+            guard let end = Self.find(close, in: bytes, from: nameStart),
+                let slot = Slot(rawValue: String(decoding: bytes[nameStart..<end], as: UTF8.self))
+            else { break }
+            parts.append(ByteBuffer(bytes: bytes[partStart..<start]))
             slots.append(slot)
-            rest = afterStart[end.upperBound...]
+            partStart = end + close.count
+            searchFrom = partStart
         }
-        parts.append(ByteBuffer(string: String(rest)))
+        parts.append(ByteBuffer(bytes: bytes[partStart...]))
         self.parts = parts
         self.slots = slots
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+        guard bytes.count >= needle.count, from <= bytes.count - needle.count else { return nil }
+        var index = from
+        while index <= bytes.count - needle.count {
+            guard let first = bytes[index...].firstIndex(of: needle[0]), first <= bytes.count - needle.count else { return nil }
+            if bytes[first..<(first + needle.count)].elementsEqual(needle) { return first }
+            index = first + 1
+        }
+        return nil
     }
 
     /// The page for one request.

@@ -83,10 +83,12 @@ public final class Views: Sendable {
     /// Like `render`, for GET pages that depend only on `key` (and the path, theme and template):
     /// rendered once with placeholders, then per request only the CSRF token, flash messages and
     /// basket count are filled in. `page` runs (and queries the database) on a miss only.
+    /// Pages that are not catalogue pages bring their own `cache`, so they cannot evict those.
     public func renderCached(
         _ template: String, key: String, title: String? = nil, request: Request, context: AppRequestContext,
-        page: () async throws -> Any
+        cache: PageCache? = nil, page: () async throws -> Any
     ) async throws -> Response {
+        let cache = cache ?? self.cache
         let snapshot = snapshot.withLock { $0 }
         let fullKey = "\(snapshot.generation)|\(template)|\(request.uri.path)|\(key)"
         if let cached = cache.value(for: fullKey) {

@@ -112,6 +112,49 @@ import Testing
         }
     }
 
+    /// The basket page is served from memory between changes: every change shows at once.
+    @Test func basketPageFollowsEveryChange() async throws {
+        try await withTestApp { browser, db in
+            let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
+            try await ShopFixtures.addToBasket(browser, book, quantity: 2)
+            #expect(try await browser.get("/basket/").text.contains("£20.00"))
+            #expect(try await browser.get("/basket/").text.contains("£20.00"))
+
+            let line = try #require(try await db.reader.read { try BasketLine.fetchOne($0) })
+            try await browser.post("/basket/", form: [("quantity_\(line.id!)", "3")])
+            #expect(try await browser.get("/basket/").text.contains("£30.00"))
+
+            try await db.dbWriter.write { try $0.execute(sql: "UPDATE product SET price = 1100, name = 'Siddhartha (new edition)'") }
+            let repriced = try await browser.get("/basket/").text
+            #expect(repriced.contains("£33.00") && repriced.contains("Siddhartha (new edition)"))
+
+            try await db.dbWriter.write { try $0.execute(sql: "UPDATE product SET active = 0") }
+            #expect(try await browser.get("/basket/").text.contains("Not available"))
+        }
+    }
+
+    @Test func basketCacheKeysDifferWhenAnythingShownDiffers() {
+        let item = BasketItem(lineId: 1, productId: 2, quantity: 3, name: "A|1", slug: "a", price: 100, available: true, thumbnailHash: nil)
+        var variants = [item]
+        for change in [\BasketItem.quantity, \BasketItem.price] as [WritableKeyPath<BasketItem, Int>] {
+            var other = item
+            other[keyPath: change] += 1
+            variants.append(other)
+        }
+        var renamed = item
+        renamed.name = "A"
+        renamed.slug = "a/1"
+        variants.append(renamed)
+        var unavailable = item
+        unavailable.available = false
+        variants.append(unavailable)
+        var pictured = item
+        pictured.thumbnailHash = "abc"
+        variants.append(pictured)
+        let keys = variants.map { BasketPage.cacheKey(items: [$0], signedIn: true) } + [BasketPage.cacheKey(items: [item], signedIn: false)]
+        #expect(Set(keys).count == keys.count)
+    }
+
     /// The book's basket formset: quantities and removals in one POST.
     @Test func updateQuantitiesAndRemoveInOnePost() async throws {
         try await withTestApp { browser, db in

@@ -125,6 +125,9 @@ import Testing
         }
         #expect(Currency.gbp.format(123_456) == "£1,234.56")
         #expect(Currency.gbp.format(5) == "£0.05")
+        #expect(Currency.gbp.format(1000) == "£10.00")
+        #expect(Currency.gbp.format(1010) == "£10.10")
+        #expect(Currency.usd.format(-123_456_789) == "-$1,234,567.89")
     }
 }
 

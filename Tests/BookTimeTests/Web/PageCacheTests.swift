@@ -97,4 +97,14 @@ import Testing
         let out = page.assemble { $0 == .csrfToken ? "T" : "0" }
         #expect(String(buffer: out) == "aTb0c<\u{E000}bogus\u{E000}>d")
     }
+
+    @Test func placeholdersSplitAroundMultibyteTextAtTheEdges() {
+        let (token, count, messages) = (CachedPage.Slot.csrfToken.marker, CachedPage.Slot.basketCount.marker, CachedPage.Slot.messages.marker)
+        let page = CachedPage(html: "\(token)£9.99 — 📚 \u{E000}<\(count)\(messages)é")
+        #expect(page.slots == [.csrfToken, .basketCount, .messages])
+        #expect(page.parts.map { String(buffer: $0) } == ["", "£9.99 — 📚 \u{E000}<", "", "é"])
+        #expect(String(buffer: page.assemble { $0.rawValue }) == "csrfToken£9.99 — 📚 \u{E000}<basketCountmessagesé")
+        #expect(CachedPage(html: "no markers <\u{E000}csrfToken").slots.isEmpty)
+        #expect(CachedPage(html: "").parts.map { String(buffer: $0) } == [""])
+    }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Small read results kept in memory and dropped whenever one of `tables` changes.
+///
+/// Every request of a signed-in visitor or a visitor with a basket asks the same few point
+/// lookups (their user, their basket). An awaited GRDB read costs two thread switches, more than
+/// the query; on a busy server those switches dominate. This cache answers repeats from memory.
+///
+/// Correctness: a commit through this process's pool that touches `tables` empties the cache
+/// before the write returns (GRDB's `DatabaseRegionObservation`), and a load that raced with such
+/// a commit is not stored. Writes by other processes (the `booktime` CLI) are seen within `maxAge`.
+final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct State {
+        var entries: [Key: (value: Value, storedAt: ContinuousClock.Instant)] = [:]
+        var generation = 0
+    }
+
+    private let db: AppDatabase
+    private let state = Mutex(State())
+    private let observation = Mutex<AnyDatabaseCancellable?>(nil)
+    let capacity: Int
+    let maxAge: Duration
+
+    init(db: AppDatabase, tables: [String], capacity: Int = 20_000, maxAge: Duration = .seconds(2)) {
+        self.db = db
+        self.capacity = capacity
+        self.maxAge = maxAge
+        let region = tables.map { Table($0) as any DatabaseRegionConvertible }
+        let cancellable = DatabaseRegionObservation(tracking: region).start(
+            in: db.dbWriter,
+            onError: { _ in },
+            onChange: { [weak self] _ in self?.removeAll() }
+        )
+        observation.withLock { $0 = cancellable }
+    }
+
+    /// The cached value for `key`, or `load`'s result (read from the pool, then kept).
+    func value(for key: Key, load: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        let now = ContinuousClock.now
+        let (cached, generation) = state.withLock { state -> (Value?, Int) in
+            if let entry = state.entries[key], now - entry.storedAt < maxAge { return (entry.value, state.generation) }
+            return (nil, state.generation)
+        }
+        if let cached { return cached }
+        let value = try await db.reader.read(load)
+        state.withLock { state in
+            // A commit that touched the tables while we read: our value may predate it.
+            guard state.generation == generation else { return }
+            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[key] = (value, now)
+        }
+        return value
+    }
+
+    func removeAll() {
+        state.withLock { state in
+            state.entries.removeAll(keepingCapacity: true)
+            state.generation += 1
+        }
+    }
+
+    var count: Int { state.withLock { $0.entries.count } }
+}

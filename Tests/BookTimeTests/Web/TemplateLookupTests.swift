@@ -1,0 +1,43 @@
+import Mustache
+import Testing
+
+@testable import BookTime
+
+/// Types that answer Mustache's lookups by hand (`MustacheParent`, to skip `Mirror`) must answer
+/// for every stored property; a forgotten case would render as an empty string without an error.
+@Suite struct TemplateLookupTests {
+    static func unanswered(_ value: some MustacheParent) -> [String] {
+        Mirror(reflecting: value).children.compactMap(\.label).filter { value.child(named: $0) == nil }
+    }
+
+    static let item = BasketItem(lineId: 7, productId: 3, quantity: 2, name: "Emma", slug: "emma", price: 1250, available: true, thumbnailHash: "abc")
+
+    @Test func basketPageAnswersEveryField() throws {
+        let page = BasketPage(items: [Self.item], errors: ["x"], signedIn: true, currency: .gbp)
+        #expect(Self.unanswered(page) == [])
+        let line = try #require(page.lines.first)
+        #expect(Self.unanswered(line) == [])
+        #expect(line.child(named: "lineTotalText") as? String == "£25.00")
+        #expect(line.child(named: "nothing") == nil)
+    }
+
+    @Test func basketPageRendersThroughTheLookups() throws {
+        var library = MustacheLibrary()
+        try library.register(
+            "{{#lines}}{{name}}={{quantity}}x{{unitPriceText}}/{{lineTotalText}}{{#hasThumbnail}}+{{/hasThumbnail}}{{/lines}} {{totalText}}",
+            named: "t"
+        )
+        let page = BasketPage(items: [Self.item], errors: [], signedIn: false, currency: .gbp)
+        #expect(library.render(page, withTemplate: "t") == "Emma=2x£12.50/£25.00+ £25.00")
+    }
+
+    @Test func accountMenuAndFormFieldsAnswerEveryField() throws {
+        let nav = AccountNav(user: CurrentUser(id: 1, email: "a@b.c", roles: [.owner, .customer]), path: "/", csrfToken: "t")
+        #expect(Self.unanswered(nav) == [])
+        #expect(Self.unanswered(try #require(nav.backOffice.first)) == [])
+        var field = FieldView(name: "n", label: "L", error: "e", maxLength: 3, autocomplete: "email", help: "h")
+        field.options = [FieldView.Option(value: "v", label: "V", selected: true)]
+        #expect(Self.unanswered(field) == [])
+        #expect(Self.unanswered(field.options[0]) == [])
+    }
+}
