@@ -8,7 +8,9 @@ public struct BasketReference: Sendable, Equatable {
 }
 
 /// Django's basket middleware: finds the session's basket on every request, and forgets it when
-/// it was submitted, deleted, or belongs to someone else (a signed-out user's basket stays theirs).
+/// it was deleted or belongs to someone else (a signed-out user's basket stays theirs). The
+/// visitor's own submitted basket reads as no basket but stays in the session until the next
+/// "add to basket" replaces it: placing an order then costs no session write.
 struct BasketMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -17,8 +19,11 @@ struct BasketMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let basketID = context.sessions.session?.basketID {
-            if let basket = try await baskets.state(id: basketID), basket.isUsable(by: context.currentUserID) {
+            let basket = try await baskets.state(id: basketID)
+            if let basket, basket.isUsable(by: context.currentUserID) {
                 context.basket = BasketReference(id: basket.id, itemCount: basket.itemCount)
+            } else if let basket, basket.status == .submitted, basket.userId == context.currentUserID {
+                // An order now; nothing to change in the session.
             } else {
                 context.sessions.withLockedSession { $0?.basketID = nil }
             }

@@ -45,8 +45,8 @@ struct CheckoutController {
                     basketID: basket.id, userID: userID, billingAddressID: choice.billingAddressID,
                     shippingAddressID: choice.shippingAddressID, email: email
                 )
+                // The session still names the basket, now submitted: it reads as no basket.
                 context.logger.info("Order \(order.number) placed from basket_id=\(basket.id)")
-                context.rememberBasket(nil)
                 return .redirect(to: Routes.orderDone, type: .normal)
             } catch CheckoutError.emptyBasket {
                 return emptyBasket(context)

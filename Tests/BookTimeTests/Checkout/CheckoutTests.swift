@@ -81,6 +81,14 @@ import Testing
             let history = try await db.reader.read { try OrderHistoryEntry.fetchAll($0) }
             #expect(history.count == 1)
             #expect(history.first?.toStatus == OrderStatus.new.rawValue && history.first?.userId == user.id)
+
+            // The next book starts a new basket; the order's basket is left as it was.
+            #expect(try await browser.get("/basket/").text.contains("You have no items in the basket."))
+            try await ShopFixtures.addToBasket(browser, p2)
+            #expect(try await ShopFixtures.basketCount(browser) == 1)
+            let baskets = try await db.reader.read { try Basket.order(Column("id")).fetchAll($0) }
+            #expect(baskets.map(\.status) == [.submitted, .open])
+            #expect(try await db.reader.read { try BasketLine.filter(Column("basketId") == baskets[0].id!).fetchCount($0) } == 2)
         }
     }
 
