@@ -67,7 +67,7 @@ public func buildApplication(
         .addRoutes(to: router)
     AddressController(db: db, addressBook: addressBook, views: views).addRoutes(to: router)
     BasketController(db: db, baskets: basketReads, views: views, currency: config.currency).addRoutes(to: router)
-    CheckoutController(db: db, addressBook: addressBook, views: views, email: OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency))
+    CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency))
         .addRoutes(to: router)
     OrdersController(db: db, views: views, currency: config.currency).addRoutes(to: router)
 

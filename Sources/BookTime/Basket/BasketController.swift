@@ -25,7 +25,8 @@ struct BasketController {
         do {
             guard let quantity = quantityText.isEmpty ? 1 : Int(quantityText) else { throw BasketError.invalidQuantity }
             let added = try await db.addToBasket(
-                basketID: context.basket?.id, userID: context.currentUserID, productID: productID, quantity: quantity
+                basketID: context.basket?.id, userID: context.currentUserID, productID: productID, quantity: quantity,
+                keepingIn: baskets
             )
             if context.basket?.id != added.basketID { context.rememberBasket(added.basketID) }
             let capped = added.quantity == BasketLine.maxQuantity ? " (\(BasketLine.maxQuantity) is the most per order)" : ""
@@ -64,7 +65,7 @@ struct BasketController {
             return renderBasket(items: items, errors: [error.message], request: request, context: context, status: .unprocessableContent)
         case .success(let change):
             do {
-                try await db.updateBasket(basketID: basket.id, quantities: change.quantities, remove: change.remove)
+                try await db.updateBasket(basketID: basket.id, quantities: change.quantities, remove: change.remove, keepingIn: baskets)
             } catch BasketUpdateError.foreignLine {
                 let items = try await db.basketItems(basketID: basket.id)
                 return renderBasket(

@@ -26,7 +26,8 @@ extension AppDatabase {
 
     /// Adds `quantity` copies (or more, to an existing line, up to 10); creates the basket when
     /// `basketID` is nil. Returns the basket id, the product's name and slug, and its quantity now.
-    func addToBasket(basketID: Int64?, userID: Int64?, productID: Int64, quantity: Int) async throws
+    /// With `baskets`, the basket's new state is left in memory for the visitor's next request.
+    func addToBasket(basketID: Int64?, userID: Int64?, productID: Int64, quantity: Int, keepingIn baskets: BasketReads? = nil) async throws
         -> (basketID: Int64, productName: String, productSlug: String, quantity: Int)
     {
         guard (1...BasketLine.maxQuantity).contains(quantity) else { throw BasketError.invalidQuantity }
@@ -49,6 +50,7 @@ extension AppDatabase {
                     """,
                 arguments: [basketID, productID, quantity, BasketLine.maxQuantity]
             ) ?? quantity
+            try baskets?.keepState(db, id: basketID)
             return (basketID, product.name, product.slug, updated)
         }
     }
@@ -74,7 +76,7 @@ extension AppDatabase {
 
     /// Sets quantities and removes lines in one transaction. Every line id must belong to this
     /// basket and every quantity must be 1–10, or nothing changes.
-    func updateBasket(basketID: Int64, quantities: [Int64: Int], remove: Set<Int64>) async throws {
+    func updateBasket(basketID: Int64, quantities: [Int64: Int], remove: Set<Int64>, keepingIn baskets: BasketReads? = nil) async throws {
         try await dbWriter.write { db in
             let lineIDs = try Int64.fetchSet(db, sql: "SELECT id FROM basketLine WHERE basketId = ?", arguments: [basketID])
             guard Set(quantities.keys).union(remove).isSubset(of: lineIDs) else { throw BasketUpdateError.foreignLine }
@@ -85,6 +87,7 @@ extension AppDatabase {
             for lineID in remove {
                 try db.execute(sql: "DELETE FROM basketLine WHERE id = ?", arguments: [lineID])
             }
+            try baskets?.keepState(db, id: basketID)
         }
     }
 
@@ -160,6 +163,12 @@ final class BasketReads: Sendable {
 
     func items(basketID: Int64) async throws -> [BasketItem] {
         try await items.value(for: basketID) { db in try AppDatabase.basketItems(db, basketID: basketID) }
+    }
+
+    /// Inside a write to a basket: its state as this transaction leaves it, kept in memory once
+    /// the transaction commits, so the next request of its visitor does not read it again.
+    func keepState(_ db: Database, id: Int64) throws {
+        states.store(afterCommitOf: db, key: id, value: try AppDatabase.basketState(db, id: id))
     }
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 /// The checkout funnel's last steps: choose the addresses, place the order, say thank you.
 struct CheckoutController {
     let db: AppDatabase
+    let baskets: BasketReads
     let addressBook: AddressReads
     let views: Views
     let email: OrderEmailSettings
@@ -43,7 +44,7 @@ struct CheckoutController {
             do {
                 let order = try await db.placeOrder(
                     basketID: basket.id, userID: userID, billingAddressID: choice.billingAddressID,
-                    shippingAddressID: choice.shippingAddressID, email: email
+                    shippingAddressID: choice.shippingAddressID, email: email, keepingIn: baskets
                 )
                 // The session still names the basket, now submitted: it reads as no basket.
                 context.logger.info("Order \(order.number) placed from basket_id=\(basket.id)")

@@ -32,9 +32,11 @@ extension AppDatabase {
     /// of the last copy cannot both pass the stock check.
     ///
     /// A basket that already became an order (a double click, a second tab, a retried request)
-    /// returns that order instead of making another.
-    public func placeOrder(
-        basketID: Int64, userID: Int64, billingAddressID: Int64, shippingAddressID: Int64, email: OrderEmailSettings, now: Date = .now
+    /// returns that order instead of making another. With `baskets`, the submitted basket's state
+    /// is left in memory for the customer's next request.
+    func placeOrder(
+        basketID: Int64, userID: Int64, billingAddressID: Int64, shippingAddressID: Int64, email: OrderEmailSettings,
+        now: Date = .now, keepingIn baskets: BasketReads? = nil
     ) async throws -> Order {
         try await dbWriter.write { db in
             if let existing = try Order.filter(Order.Columns.basketId == basketID && Order.Columns.userId == userID).fetchOne(db) {
@@ -78,6 +80,7 @@ extension AppDatabase {
             }
             try OrderWorkflow.recordCreation(db, orderID: orderID, by: userID, at: now)
             try db.execute(sql: "UPDATE basket SET status = ? WHERE id = ?", arguments: [BasketStatus.submitted, basketID])
+            try baskets?.keepState(db, id: basketID)
 
             let customer = try String.fetchOne(db, sql: "SELECT email FROM user WHERE id = ?", arguments: [userID]) ?? ""
             let summary = lines.map { line in

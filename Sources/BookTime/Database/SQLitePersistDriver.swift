@@ -10,8 +10,9 @@ public struct SQLitePersistDriver: PersistDriver {
     let db: AppDatabase
     let purgeInterval: Duration
     let logger: Logger
-    /// Recently read values: most requests carry a session cookie, and most sessions are read far
-    /// more often than written. Any write to `persist` through this pool empties it.
+    /// Recently read or written values: most requests carry a session cookie, and most sessions are
+    /// read far more often than written. Any write to `persist` through this pool empties it and
+    /// puts back the value it wrote, so a visitor's next request finds their session in memory.
     private let cache: TableCache<String, PersistEntry?>
 
     public init(db: AppDatabase, purgeInterval: Duration = .seconds(300), logger: Logger = Logger(label: "booktime.persist")) {
@@ -34,6 +35,7 @@ public struct SQLitePersistDriver: PersistDriver {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw PersistError.duplicate
             }
+            cache.store(afterCommitOf: db, key: key, value: PersistEntry(data: data, expiresAt: expiresAt))
         }
     }
 
@@ -41,24 +43,17 @@ public struct SQLitePersistDriver: PersistDriver {
         let data = try JSONEncoder().encode(value)
         let expiresAt = expires.map { Date.now.addingTimeInterval($0.timeInterval) }
         try await db.dbWriter.write { db in
-            if let expiresAt {
-                try db.execute(
-                    sql: """
-                        INSERT INTO persist (key, value, expiresAt) VALUES (?, ?, ?)
-                        ON CONFLICT(key) DO UPDATE SET value = excluded.value, expiresAt = excluded.expiresAt
-                        """,
-                    arguments: [key, data, expiresAt]
-                )
-            } else {
-                // No new expiry: keep the one the value already had (the protocol's contract).
-                try db.execute(
-                    sql: """
-                        INSERT INTO persist (key, value, expiresAt) VALUES (?, ?, NULL)
-                        ON CONFLICT(key) DO UPDATE SET value = excluded.value
-                        """,
-                    arguments: [key, data]
-                )
-            }
+            // No new expiry: keep the one the value already had (the protocol's contract).
+            let storedExpiry = try Date?.fetchOne(
+                db,
+                sql: """
+                    INSERT INTO persist (key, value, expiresAt) VALUES (?, ?, ?)
+                    ON CONFLICT(key) DO UPDATE SET value = excluded.value, expiresAt = COALESCE(?, expiresAt)
+                    RETURNING expiresAt
+                    """,
+                arguments: [key, data, expiresAt, expiresAt]
+            )
+            cache.store(afterCommitOf: db, key: key, value: PersistEntry(data: data, expiresAt: storedExpiry ?? nil))
         }
     }
 
@@ -81,6 +76,7 @@ public struct SQLitePersistDriver: PersistDriver {
     public func remove(key: String) async throws {
         try await db.dbWriter.write { db in
             try db.execute(sql: "DELETE FROM persist WHERE key = ?", arguments: [key])
+            cache.store(afterCommitOf: db, key: key, value: nil)
         }
     }
 

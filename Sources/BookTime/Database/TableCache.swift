@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Correctness: a commit through this process's pool that touches `tables` empties the cache
 /// before the write returns (GRDB's `DatabaseRegionObservation`), and a load that raced with such
-/// a commit is not stored. Writes by other processes (the `booktime` CLI) are seen within `maxAge`.
+/// a commit is not stored. A write may put back the one value it just wrote (`store(afterCommitOf:)`). Writes by other processes (the `booktime` CLI) are seen within `maxAge`.
 final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct State {
         var entries: [Key: (value: Value, storedAt: ContinuousClock.Instant)] = [:]
@@ -48,10 +48,25 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         state.withLock { state in
             // A commit that touched the tables while we read: our value may predate it.
             guard state.generation == generation else { return }
-            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = (value, now)
+            keep(value, for: key, at: now, in: &state)
         }
         return value
+    }
+
+    /// Inside a write transaction: once it commits, `key` holds `value` (what this transaction
+    /// leaves behind), so the writer's next request reads it from memory instead of the pool.
+    /// GRDB calls commit handlers in the order they were added, so this runs after the commit has
+    /// emptied the cache; nothing is kept when the transaction rolls back.
+    func store(afterCommitOf db: Database, key: Key, value: Value) {
+        db.afterNextTransaction { [weak self] _ in
+            guard let self else { return }
+            state.withLock { state in keep(value, for: key, at: .now, in: &state) }
+        }
+    }
+
+    private func keep(_ value: Value, for key: Key, at now: ContinuousClock.Instant, in state: inout State) {
+        if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+        state.entries[key] = (value, now)
     }
 
     func removeAll() {
