@@ -58,7 +58,18 @@ function enhancePlusMinus(root) {
   }
 }
 
+// Back-office lists: the header checkbox selects or clears every row on the page.
+function enhanceSelectAll(root) {
+  for (const master of root.querySelectorAll("[data-select-all]")) {
+    const form = master.closest("form");
+    master.addEventListener("change", () => {
+      for (const box of form.querySelectorAll('input[name="_selected"]')) box.checked = master.checked;
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  enhanceSelectAll(document);
   enhanceCharacterCounters(document);
   enhanceImageSwitchers(document);
   enhancePlusMinus(document);

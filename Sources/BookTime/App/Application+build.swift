@@ -70,6 +70,9 @@ public func buildApplication(
     CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency))
         .addRoutes(to: router)
     OrdersController(db: db, views: views, currency: config.currency).addRoutes(to: router)
+    for site in AdminSite.all {
+        AdminController(site: site, store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
+    }
 
     var services: [any Service] = [sessionStore, mailSender, catalogVersion]
     if config.themeDirectory != nil {

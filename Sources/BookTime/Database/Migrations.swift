@@ -76,6 +76,10 @@ enum Migrations {
             try OrderSchema.create(db)
         }
 
+        migrator.registerMigration("0012_admin_log") { db in
+            try AdminLog.createTable(db)
+        }
+
         return migrator
     }()
 

@@ -1,0 +1,362 @@
+import Foundation
+import GRDB
+import Hummingbird
+
+/// The back-office engine's pages for one site: index, login, every model's list, add, change and
+/// delete pages, and (owners) the audit log. Nothing here knows a particular model.
+struct AdminController {
+    let site: AdminSite
+    let store: AdminStore
+    let views: Views
+    let currency: Currency
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(RouterPath(site.loginURL), use: login)
+        let group = router.group(RouterPath(site.prefix)).add(middleware: AdminSiteMiddleware(site: site))
+        group.get("/", use: index)
+        if site.kind == .owners { group.get("log/", use: log) }
+        group.get("{model}/", use: list)
+        group.post("{model}/", use: listPost)
+        group.get("{model}/add/", use: add)
+        group.post("{model}/add/", use: add)
+        group.get("{model}/{id}/", use: change)
+        group.post("{model}/{id}/", use: change)
+        group.get("{model}/{id}/delete/", use: delete)
+        group.post("{model}/{id}/delete/", use: delete)
+    }
+
+    // MARK: Index and login
+
+    struct IndexPage {
+        struct Entry {
+            let label: String
+            let url: String
+            let addURL: String?
+        }
+
+        let site: AdminSiteView
+        let models: [Entry]
+        let hasReports: Bool
+    }
+
+    @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let actor = try actor(context)
+        let entries = site.models.filter { $0.can(.view) }.map {
+            IndexPage.Entry(label: $0.plural, url: site.listURL($0), addURL: $0.can(.add) ? site.addURL($0) : nil)
+        }
+        let page = IndexPage(site: AdminSiteView(site, actor: actor), models: entries, hasReports: false)
+        return views.render("admin_index", page: page, title: "Site administration | \(site.header)", request: request, context: context)
+    }
+
+    struct LoginPage {
+        let site: AdminSiteView
+        let actionURL: String
+        let signedInAs: String?
+    }
+
+    /// The site's own sign-in page; the form posts to the shop's login (same checks and limits).
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let next = LocalRedirect.target(request.uri.queryParameters["next"].map(String.init), default: site.indexURL)
+        if let user = context.currentUser, user.has(site.role) { return .redirect(to: next, type: .normal) }
+        let page = LoginPage(
+            site: AdminSiteView(site, actor: nil), actionURL: Routes.login(next: next),
+            signedInAs: context.currentUser?.email
+        )
+        return views.render("admin_login", page: page, title: "Log in | \(site.header)", request: request, context: context)
+    }
+
+    // MARK: Lists
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (model, actor) = try resolve(context, .view)
+        let query = AdminListPage.query(parameters(request), model: model)
+        return try await renderList(model, actor: actor, query: query, request: request, context: context)
+    }
+
+    func renderList(
+        _ model: AdminModel, actor: AdminActor, query: AdminListQuery, errors: [String: String] = [:], request: Request,
+        context: AppRequestContext
+    ) async throws -> Response {
+        let (rows, total) = try await store.list(model, query: query)
+        let page = AdminListPage(site: site, model: model, actor: actor, query: query, rows: rows, total: total, currency: currency, errors: errors)
+        return views.render(
+            "admin_list", page: page, title: "\(model.plural) | \(site.header)", request: request, context: context,
+            status: errors.isEmpty ? .ok : .unprocessableContent
+        )
+    }
+
+    struct ConfirmPage {
+        let site: AdminSiteView
+        let heading: String
+        let question: String
+        let titles: [String]
+        let cascades: [String]
+        let blockers: [String]
+        let isBlocked: Bool
+        let hasCascades: Bool
+        let actionURL: String
+        let action: String
+        let ids: [Int64]
+        let listURL: String
+        let confirmLabel: String
+    }
+
+    /// A bulk action (after a confirmation page) or the list's editable cells.
+    @Sendable func listPost(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let (model, actor) = try resolve(context, .view)
+        let form = try await request.formData(context: context)
+        let back = site.listURL(model) + (form.value("_query").map { $0.isEmpty ? "" : "?" + $0 } ?? "")
+        if form.value("_save") != nil {
+            return try await saveListEdits(model, actor: actor, form: form, back: back, request: request, context: context)
+        }
+        let ids = Array(Set(form.values("_selected").compactMap { Int64($0) })).sorted()
+        guard !ids.isEmpty else {
+            context.flash.add(.warning, "Items must be selected in order to perform actions on them. No items have been changed.")
+            return .redirect(to: back, type: .normal)
+        }
+        let name = form.value("action") ?? ""
+        let isDelete = name == "delete_selected"
+        let action = model.actions.first { $0.name == name }
+        guard (isDelete && model.can(.delete)) || (action != nil && model.can(.change)) else {
+            context.flash.add(.warning, "No action selected.")
+            return .redirect(to: back, type: .normal)
+        }
+        guard form.value("confirm") == "yes" else {
+            let plan = try await store.deletePlan(model, ids: ids)
+            let what = "\(ids.count) \(ids.count == 1 ? model.label.lowercased() : model.plural.lowercased())"
+            let page = ConfirmPage(
+                site: AdminSiteView(site, actor: actor), heading: "Are you sure?",
+                question: isDelete ? "Delete these \(what)?" : "\(action?.label ?? "") (\(what))?",
+                titles: plan.titles, cascades: isDelete ? plan.cascades.map { "\($0.count) \($0.label)" } : [],
+                blockers: isDelete ? plan.blockers.map { "\($0.count) \($0.label)" } : [], isBlocked: isDelete && !plan.blockers.isEmpty,
+                hasCascades: isDelete && !plan.cascades.isEmpty,
+                actionURL: site.listURL(model), action: name, ids: ids, listURL: back,
+                confirmLabel: isDelete ? "Yes, delete them" : "Yes, do it"
+            )
+            return views.render("admin_confirm", page: page, title: "Are you sure? | \(site.header)", request: request, context: context)
+        }
+        do {
+            if isDelete {
+                let count = try await store.delete(model, site: site, ids: ids, actor: actor)
+                context.flash.add(.success, "Deleted \(count) \(count == 1 ? model.label.lowercased() : model.plural.lowercased()).")
+            } else if let action {
+                let count = try await store.run(action, on: model, site: site, ids: ids, actor: actor)
+                context.flash.add(.success, "\(action.label): \(count) changed.")
+            }
+        } catch AdminSaveError.protected {
+            context.flash.add(.error, "Nothing was deleted: other records still need some of these \(model.plural.lowercased()).")
+        } catch AdminSaveError.notFound {
+            context.flash.add(.error, "Some of the selected \(model.plural.lowercased()) no longer exist. Nothing was changed.")
+        }
+        return .redirect(to: back, type: .normal)
+    }
+
+    func saveListEdits(
+        _ model: AdminModel, actor: AdminActor, form: FormData, back: String, request: Request, context: AppRequestContext
+    ) async throws -> Response {
+        guard model.can(.change) else { throw HTTPError(.forbidden) }
+        let readOnly = model.readOnlyFields(isOwner: actor.isOwner, adding: false)
+        let fields = model.listEditable.compactMap(model.field).filter { !readOnly.contains($0.name) }
+        var edits: [Int64: [String: DatabaseValue]] = [:]
+        var errors: [String: String] = [:]
+        for id in Set(form.values("_rows").compactMap { Int64($0) }) {
+            for field in fields {
+                let name = "row-\(id)-\(field.name)"
+                switch AdminValues.parse(form.value(name), kind: field.kind) {
+                case .success(let value): edits[id, default: [:]][field.name] = value
+                case .failure(let error): errors[name] = error.description
+                }
+            }
+        }
+        let query = AdminListPage.query(
+            parameters(String(back.drop { $0 != "?" }.dropFirst())), model: model
+        )
+        guard errors.isEmpty else {
+            context.flash.add(.error, "Please correct the errors below.")
+            return try await renderList(model, actor: actor, query: query, errors: errors, request: request, context: context)
+        }
+        do {
+            let changed = try await store.saveListEdits(model, site: site, edits: edits, actor: actor)
+            context.flash.add(.success, changed == 0 ? "No changes." : "\(changed) \(changed == 1 ? model.label.lowercased() : model.plural.lowercased()) changed.")
+        } catch AdminSaveError.formError(let message) {
+            context.flash.add(.error, message + " Nothing was changed.")
+        } catch AdminSaveError.notFound {
+            context.flash.add(.error, "Some of these \(model.plural.lowercased()) no longer exist. Nothing was changed.")
+        }
+        return .redirect(to: back, type: .normal)
+    }
+
+    // MARK: Add and change
+
+    @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (model, actor) = try resolve(context, .add)
+        return try await edit(model, id: nil, actor: actor, request: request, context: context)
+    }
+
+    @Sendable func change(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (model, actor) = try resolve(context, .view)
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw HTTPError(.notFound) }
+        return try await edit(model, id: id, actor: actor, request: request, context: context)
+    }
+
+    func edit(_ model: AdminModel, id: Int64?, actor: AdminActor, request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let record = try await id.asyncMap { try await store.record(model, id: $0) }
+        if id != nil && record == nil { throw HTTPError(.notFound) }
+        guard request.method == .post else {
+            return try await renderForm(model, record: record, actor: actor, request: request, context: context)
+        }
+        guard model.can(id == nil ? .add : .change) else { throw HTTPError(.forbidden) }
+        let form = try await request.formData(context: context)
+        let (submission, errors) = AdminForm.parse(form, model: model, readOnly: model.readOnlyFields(isOwner: actor.isOwner, adding: id == nil))
+        var formErrors: [String] = []
+        var fieldErrors = errors
+        if errors.isEmpty {
+            do {
+                let saved = try await store.save(model, site: site, id: id, submission: submission, expected: form.value("_fingerprint"), actor: actor)
+                let title = try await store.record(model, id: saved)?.title ?? "#\(saved)"
+                context.flash.add(.success, "The \(model.label.lowercased()) “\(title)” was \(id == nil ? "added" : "changed") successfully.")
+                let next = form.value("_continue") != nil ? site.changeURL(model, id: saved) : site.listURL(model)
+                return .redirect(to: next, type: .normal)
+            } catch AdminSaveError.conflict {
+                let message = "Someone else changed this \(model.label.lowercased()) since you opened it. Nothing was saved: the form now shows the current values."
+                return try await renderForm(model, record: record, actor: actor, formErrors: [message], request: request, context: context, status: .conflict)
+            } catch AdminSaveError.fieldErrors(let errors) {
+                fieldErrors = errors
+            } catch AdminSaveError.formError(let message) {
+                formErrors = [message]
+            } catch AdminSaveError.notFound {
+                throw HTTPError(.notFound)
+            }
+        }
+        return try await renderForm(
+            model, record: record, actor: actor, form: form, errors: fieldErrors, formErrors: formErrors, request: request, context: context,
+            status: .unprocessableContent
+        )
+    }
+
+    func renderForm(
+        _ model: AdminModel, record: AdminRecord?, actor: AdminActor, form: FormData? = nil, errors: [String: String] = [:],
+        formErrors: [String] = [], request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let page = try await AdminForm.page(
+            site: site, model: model, record: record, actor: actor, form: form, errors: errors, formErrors: formErrors, store: store,
+            currency: currency
+        )
+        return views.render("admin_form", page: page, title: "\(page.heading) | \(site.header)", request: request, context: context, status: status)
+    }
+
+    // MARK: Delete
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let (model, actor) = try resolve(context, .delete)
+        guard let id = context.parameters.get("id", as: Int64.self), let record = try await store.record(model, id: id) else {
+            throw HTTPError(.notFound)
+        }
+        if request.method == .post {
+            _ = try await request.formData(context: context)
+            do {
+                _ = try await store.delete(model, site: site, ids: [id], actor: actor)
+                context.flash.add(.success, "The \(model.label.lowercased()) “\(record.title)” was deleted successfully.")
+                return .redirect(to: site.listURL(model), type: .normal)
+            } catch AdminSaveError.protected {
+                context.flash.add(.error, "The \(model.label.lowercased()) “\(record.title)” cannot be deleted: other records still need it.")
+            }
+        }
+        let plan = try await store.deletePlan(model, ids: [id])
+        let page = ConfirmPage(
+            site: AdminSiteView(site, actor: actor), heading: "Are you sure?",
+            question: "Delete the \(model.label.lowercased()) “\(record.title)”?", titles: plan.titles,
+            cascades: plan.cascades.map { "\($0.count) \($0.label)" }, blockers: plan.blockers.map { "\($0.count) \($0.label)" },
+            isBlocked: !plan.blockers.isEmpty, hasCascades: !plan.cascades.isEmpty, actionURL: site.deleteURL(model, id: id), action: "", ids: [],
+            listURL: site.changeURL(model, id: id), confirmLabel: "Yes, delete it"
+        )
+        return views.render(
+            "admin_confirm", page: page, title: "Are you sure? | \(site.header)", request: request, context: context,
+            status: plan.blockers.isEmpty ? .ok : .conflict
+        )
+    }
+
+    // MARK: Audit log
+
+    struct LogPage {
+        struct Entry {
+            let when: String
+            let who: String
+            let action: String
+            let what: String
+            let url: String?
+            let changes: [AdminLogEntry.Change]
+        }
+
+        let site: AdminSiteView
+        let entries: [Entry]
+        let hasEntries: Bool
+        let countText: String
+        let previousURL: String?
+        let nextURL: String?
+    }
+
+    @Sendable func log(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let actor = try actor(context)
+        guard actor.isOwner else { throw HTTPError(.forbidden) }
+        let pageNumber = max(1, Int(request.uri.queryParameters["p"].map(String.init) ?? "") ?? 1)
+        let modelName = request.uri.queryParameters["model"].map(String.init)
+        let (entries, total) = try await store.logEntries(page: pageNumber, model: modelName)
+        let views = entries.map { entry in
+            let model = site.model(named: entry.model)
+            return LogPage.Entry(
+                when: utcDateTime(entry.at), who: entry.userEmail, action: entry.action,
+                what: "\(model?.label ?? entry.model) “\(entry.objectTitle)”",
+                url: entry.action == "delete" ? nil : model.flatMap { model in entry.objectId.map { site.changeURL(model, id: $0) } },
+                changes: entry.decodedChanges
+            )
+        }
+        let pages = max(1, (total + AdminListQuery.pageSize - 1) / AdminListQuery.pageSize)
+        let filter = modelName.map { "&model=" + Routes.queryEncoded($0) } ?? ""
+        let page = LogPage(
+            site: AdminSiteView(site, actor: actor), entries: views, hasEntries: !views.isEmpty, countText: "\(total) entries",
+            previousURL: pageNumber > 1 ? "\(site.prefix)/log/?p=\(pageNumber - 1)\(filter)" : nil,
+            nextURL: pageNumber < pages ? "\(site.prefix)/log/?p=\(pageNumber + 1)\(filter)" : nil
+        )
+        return self.views.render("admin_log", page: page, title: "Audit log | \(site.header)", request: request, context: context)
+    }
+
+    // MARK: Helpers
+
+    func actor(_ context: AppRequestContext) throws -> AdminActor {
+        guard let user = context.currentUser, user.has(site.role) else { throw HTTPError(.forbidden) }
+        return AdminActor(user)
+    }
+
+    /// The model named in the URL, if this site registers it and the user may `permission` it.
+    func resolve(_ context: AppRequestContext, _ permission: AdminPermission) throws -> (AdminModel, AdminActor) {
+        let actor = try actor(context)
+        guard let name = context.parameters.get("model"), let model = site.model(named: name), model.can(.view) else {
+            throw HTTPError(.notFound)
+        }
+        guard model.can(permission) else { throw HTTPError(.forbidden, message: "You cannot \(permission.rawValue) \(model.plural.lowercased()) on this site.") }
+        return (model, actor)
+    }
+
+    func parameters(_ request: Request) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters where result[String(key)] == nil { result[String(key)] = String(value) }
+        return result
+    }
+
+    func parameters(_ query: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for (name, value) in FormData(string: query).fields where result[name] == nil { result[name] = value }
+        return result
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+
+/// What every back-office page shows around its content: the site's header and colours.
+struct AdminSiteView {
+    let kind: String
+    let header: String
+    let headerColor: String
+    let captionColor: String
+    let indexURL: String
+    let logURL: String?
+
+    init(_ site: AdminSite, actor: AdminActor?) {
+        kind = site.kind.rawValue
+        header = site.header
+        headerColor = site.headerColor
+        captionColor = site.captionColor
+        indexURL = site.indexURL
+        logURL = site.kind == .owners && actor?.isOwner == true ? site.prefix + "/log/" : nil
+    }
+}
+
+/// A model's list page (Django's change list): search, filters, sortable headers, list-editable
+/// cells, bulk actions and pages, all from the model's declaration.
+struct AdminListPage {
+    struct FilterOption {
+        let label: String
+        let url: String
+        let selected: Bool
+    }
+
+    struct Filter {
+        let label: String
+        let options: [FilterOption]
+        let isDateRange: Bool
+        let fromName: String
+        let toName: String
+        let from: String
+        let to: String
+    }
+
+    struct Header {
+        let label: String
+        let sortURL: String?
+        let sortedAscending: Bool
+        let sortedDescending: Bool
+    }
+
+    struct Cell {
+        let text: String
+        let thumbnailURL: String?
+        let linkURL: String?
+    }
+
+    struct Row {
+        let id: Int64
+        let cells: [Cell]
+        let inputs: [AdminFieldView]
+    }
+
+    let site: AdminSiteView
+    let modelLabel: String
+    let modelPlural: String
+    let addURL: String?
+    let listURL: String
+    let hasSearch: Bool
+    let search: String
+    let hiddenQuery: [(name: String, value: String)]
+    /// The list's current query, so a POST can come back to the same view.
+    let queryString: String
+    let filters: [Filter]
+    let hasFilters: Bool
+    let headers: [Header]
+    let editableHeaders: [String]
+    let rows: [Row]
+    let hasRows: Bool
+    let actions: [AdminChoice]
+    let hasActions: Bool
+    let hasListEditable: Bool
+    let countText: String
+    let previousURL: String?
+    let nextURL: String?
+    let pageText: String
+
+    init(
+        site: AdminSite, model: AdminModel, actor: AdminActor, query: AdminListQuery, rows: [AdminListRow], total: Int,
+        currency: Currency, errors: [String: String] = [:]
+    ) {
+        self.site = AdminSiteView(site, actor: actor)
+        modelLabel = model.label
+        modelPlural = model.plural
+        addURL = model.can(.add) ? site.addURL(model) : nil
+        listURL = site.listURL(model)
+        hasSearch = !model.search.isEmpty
+        search = query.search
+
+        let base = site.listURL(model)
+        func url(_ changed: AdminListQuery) -> String { base + Self.queryString(changed) }
+
+        filters = model.filters.map { filter in
+            switch filter {
+            case .boolean(let name, let label, _):
+                let choices = [AdminChoice(value: "1", label: "Yes"), AdminChoice(value: "0", label: "No")]
+                return Self.choiceFilter(name: name, label: label, choices: choices, query: query, url: url)
+            case .choice(let name, let label, _, let choices):
+                return Self.choiceFilter(name: name, label: label, choices: choices, query: query, url: url)
+            case .dateRange(let name, let label, _):
+                return Filter(
+                    label: label, options: [], isDateRange: true, fromName: name + "__from", toName: name + "__to",
+                    from: query.filters[name + "__from"] ?? "", to: query.filters[name + "__to"] ?? ""
+                )
+            }
+        }
+        hasFilters = !filters.isEmpty
+        queryString = String(Self.queryString(query).dropFirst())
+        hiddenQuery = query.filters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + (query.sort.map { [("o", $0)] } ?? [])
+
+        headers = model.columns.map { column in
+            guard column.sortable else { return Header(label: column.label, sortURL: nil, sortedAscending: false, sortedDescending: false) }
+            var next = query
+            next.page = 1
+            next.sort = query.sort == column.name ? "-" + column.name : column.name
+            return Header(
+                label: column.label, sortURL: url(next),
+                sortedAscending: query.sort == column.name, sortedDescending: query.sort == "-" + column.name
+            )
+        }
+        let readOnly = model.readOnlyFields(isOwner: actor.isOwner)
+        let editable = model.listEditable.compactMap(model.field).filter { !readOnly.contains($0.name) }
+        editableHeaders = editable.map(\.label)
+        hasListEditable = !editable.isEmpty
+        self.rows = rows.map { row in
+            let cells = model.columns.enumerated().map { index, column -> Cell in
+                let value = row.values[index]
+                if case .thumbnail = column.format, let hash = String.fromDatabaseValue(value) {
+                    return Cell(text: "", thumbnailURL: Routes.image(hash: hash), linkURL: index == 0 ? site.changeURL(model, id: row.id) : nil)
+                }
+                let text = AdminValues.display(value, format: column.format, currency: currency)
+                return Cell(text: text, thumbnailURL: nil, linkURL: index == 0 ? site.changeURL(model, id: row.id) : nil)
+            }
+            let inputs = editable.map { field in
+                AdminFieldView(
+                    field: field, inputName: "row-\(row.id)-\(field.name)", value: row.editable[field.name] ?? .null,
+                    readOnly: false, error: errors["row-\(row.id)-\(field.name)"], currency: currency
+                )
+            }
+            return Row(id: row.id, cells: cells, inputs: inputs)
+        }
+        hasRows = !rows.isEmpty
+        actions = model.actions.map { AdminChoice(value: $0.name, label: $0.label) }
+            + (model.can(.delete) ? [AdminChoice(value: "delete_selected", label: "Delete selected \(model.plural.lowercased())")] : [])
+        hasActions = !actions.isEmpty
+
+        let pages = max(1, (total + AdminListQuery.pageSize - 1) / AdminListQuery.pageSize)
+        countText = "\(total) \(total == 1 ? model.label.lowercased() : model.plural.lowercased())"
+        pageText = "Page \(min(query.page, pages)) of \(pages)"
+        var previous = query
+        previous.page = query.page - 1
+        var next = query
+        next.page = query.page + 1
+        previousURL = query.page > 1 ? url(previous) : nil
+        nextURL = query.page < pages ? url(next) : nil
+    }
+
+    static func choiceFilter(
+        name: String, label: String, choices: [AdminChoice], query: AdminListQuery, url: (AdminListQuery) -> String
+    ) -> Filter {
+        var all = query
+        all.filters[name] = nil
+        all.page = 1
+        let options = [FilterOption(label: "All", url: url(all), selected: query.filters[name] == nil)]
+            + choices.map { choice in
+                var chosen = query
+                chosen.filters[name] = choice.value
+                chosen.page = 1
+                return FilterOption(label: choice.label, url: url(chosen), selected: query.filters[name] == choice.value)
+            }
+        return Filter(label: label, options: options, isDateRange: false, fromName: "", toName: "", from: "", to: "")
+    }
+
+    /// `?q=...&status=20&o=-name&p=2`, empty parts left out.
+    static func queryString(_ query: AdminListQuery) -> String {
+        var parts: [String] = []
+        if !query.search.isEmpty { parts.append("q=" + Routes.queryEncoded(query.search)) }
+        for (name, value) in query.filters.sorted(by: { $0.key < $1.key }) where !value.isEmpty {
+            parts.append(Routes.queryEncoded(name) + "=" + Routes.queryEncoded(value))
+        }
+        if let sort = query.sort { parts.append("o=" + Routes.queryEncoded(sort)) }
+        if query.page > 1 { parts.append("p=\(query.page)") }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    }
+
+    /// The list query from a URL's parameters; unknown names are ignored.
+    static func query(_ parameters: [String: String], model: AdminModel) -> AdminListQuery {
+        var query = AdminListQuery()
+        query.search = String((parameters["q"] ?? "").prefix(200))
+        query.sort = parameters["o"]
+        query.page = max(1, min(Int(parameters["p"] ?? "") ?? 1, 1_000_000))
+        for filter in model.filters {
+            for name in [filter.name, filter.name + "__from", filter.name + "__to"] {
+                if let value = parameters[name], !value.isEmpty { query.filters[name] = String(value.prefix(40)) }
+            }
+        }
+        return query
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+
+/// What a role may do with a model on a site (Django's view, add, change and delete permissions).
+enum AdminPermission: String, Sendable, CaseIterable {
+    case view, add, change, delete
+}
+
+/// One value of a choice field, as stored and as shown.
+struct AdminChoice: Sendable, Equatable {
+    let value: String
+    let label: String
+}
+
+/// How a field is parsed from a form, stored and shown.
+enum AdminFieldKind: Sendable {
+    /// Single-line text, trimmed.
+    case text(maxLength: Int, required: Bool = true)
+    /// A unique slug; left empty, it is made from the field `from` (Django's `prepopulated_fields`).
+    case slug(from: String)
+    case multiline
+    case integer(ClosedRange<Int>)
+    /// An integer that may be left empty (stock: empty = not counted).
+    case optionalInteger(ClosedRange<Int>)
+    /// Minor units, typed as `12.50`.
+    case money
+    case boolean
+    /// Stored as text.
+    case choice([AdminChoice])
+    /// Stored as an integer (statuses).
+    case integerChoice([AdminChoice])
+    /// The id of a row of `table`, named by `label` (an SQL expression over that table's columns).
+    case foreignKey(table: String, label: String)
+    /// Read-only everywhere: a date and time, shown in UTC.
+    case dateTime
+    /// Rows of another table linked through a link table (a product's tags, a user's groups).
+    case manyToMany(AdminManyToMany)
+}
+
+/// A many-to-many field: `linkTable(ownKey, otherKey)` pointing at `otherTable`, named by `label`.
+struct AdminManyToMany: Sendable {
+    let linkTable: String
+    let ownKey: String
+    let otherKey: String
+    let otherTable: String
+    let label: String
+}
+
+/// Writes a field somewhere other than a plain column: statuses go through `OrderWorkflow`.
+typealias AdminFieldWriter = @Sendable (_ db: Database, _ id: Int64, _ value: DatabaseValue, _ userID: Int64) throws -> Void
+
+/// One editable or displayed field of a model (Django's model field as the admin sees it).
+struct AdminField: Sendable {
+    /// The form field's name (Django's field name, e.g. `in_stock`).
+    let name: String
+    /// The column it is stored in (`inStock`).
+    let column: String
+    let label: String
+    let kind: AdminFieldKind
+    var help: String? = nil
+    var writer: AdminFieldWriter? = nil
+}
+
+/// A group of fields on the change form (Django's fieldsets).
+struct AdminFieldset: Sendable {
+    let title: String?
+    let fields: [String]
+}
+
+/// How a list cell is shown.
+enum AdminFormat: Sendable {
+    case text
+    case money
+    case boolean
+    case choice([AdminChoice])
+    case dateTime
+    /// An image hash shown as a thumbnail.
+    case thumbnail
+}
+
+/// A list column (Django's `list_display`): an SQL expression over the model's table, aliased `t`.
+struct AdminColumn: Sendable {
+    let name: String
+    let label: String
+    let sql: String
+    var format: AdminFormat = .text
+    var sortable = true
+}
+
+/// A list filter (Django's `list_filter`).
+enum AdminFilter: Sendable {
+    case choice(name: String, label: String, sql: String, choices: [AdminChoice])
+    case boolean(name: String, label: String, sql: String)
+    /// From and to dates (inclusive), compared on the UTC day.
+    case dateRange(name: String, label: String, sql: String)
+
+    var name: String {
+        switch self {
+        case .choice(let name, _, _, _), .boolean(let name, _, _), .dateRange(let name, _, _): name
+        }
+    }
+}
+
+/// A bulk action on selected rows (Django's admin actions); returns how many rows changed.
+struct AdminAction: Sendable {
+    let name: String
+    let label: String
+    let run: @Sendable (_ db: Database, _ ids: [Int64], _ userID: Int64) throws -> Int
+}
+
+/// Rows of another table that point at this model: deleted with it, or blocking its deletion.
+struct AdminRelation: Sendable {
+    let label: String
+    let table: String
+    let column: String
+    let protects: Bool
+}
+
+/// Rows of a child table edited on the parent's page (Django's `TabularInline`).
+struct AdminInline: Sendable {
+    let title: String
+    let table: String
+    let foreignKey: String
+    /// Read-only columns, SQL over the child table aliased `t`.
+    let columns: [AdminColumn]
+    /// Fields editable per row, named `<inline>-<row id>-<field>` in the form.
+    let fields: [AdminField]
+    let order: String
+    /// Fields read-only for everyone but owners (and for everyone on some sites).
+    var readOnly: Set<String> = []
+}
+
+/// The declarative description of one model on one site: the Swift counterpart of a `ModelAdmin`.
+/// The engine (`AdminStore`, `AdminController`) renders and saves every model from this alone.
+struct AdminModel: Sendable {
+    /// URL segment and audit name: `product`.
+    let name: String
+    let label: String
+    let plural: String
+    let table: String
+    /// How one row is named in headings, messages and the audit log: SQL over `t`.
+    let titleSQL: String
+    var columns: [AdminColumn]
+    var filters: [AdminFilter] = []
+    /// SQL expressions searched with `LIKE` (joins as subqueries: Django's `product__name`).
+    var search: [String] = []
+    var defaultOrder = "t.id DESC"
+    /// Rows this site may see at all (dispatchers: paid orders only).
+    var scope: String? = nil
+    var fields: [AdminField] = []
+    var fieldsets: [AdminFieldset] = []
+    /// Fields nobody on this site may change.
+    var readOnly: Set<String> = []
+    /// Fields only owners may change (names and slugs).
+    var ownerOnly: Set<String> = []
+    /// Fields editable straight from the list (Django's `list_editable`).
+    var listEditable: [String] = []
+    var inlines: [AdminInline] = []
+    var actions: [AdminAction] = []
+    var relations: [AdminRelation] = []
+    var permissions: Set<AdminPermission> = [.view]
+    /// Columns set to the current time on every save (`dateUpdated`).
+    var touch: [String] = []
+    /// Columns set once, when a row is added (`createdAt`, `dateJoined`).
+    var addDefaults: [String] = []
+
+    func field(_ name: String) -> AdminField? { fields.first { $0.name == name } }
+
+    func can(_ permission: AdminPermission) -> Bool { permissions.contains(permission) }
+
+    /// The fields this user may not change on this site. Owner-only fields (names, slugs) can
+    /// still be filled in when adding: a new product needs a name.
+    func readOnlyFields(isOwner: Bool, adding: Bool = false) -> Set<String> {
+        var fixed = readOnly
+        if !isOwner && !adding { fixed.formUnion(ownerOnly) }
+        for field in fields {
+            if case .dateTime = field.kind { fixed.insert(field.name) }
+        }
+        if !can(adding ? .add : .change) { fixed.formUnion(fields.map(\.name)) }
+        return fixed
+    }
+
+    /// The fields on the form, in fieldset order.
+    var formFieldNames: [String] {
+        fieldsets.isEmpty ? fields.map(\.name) : fieldsets.flatMap(\.fields)
+    }
+}

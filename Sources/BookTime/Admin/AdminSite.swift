@@ -1,0 +1,56 @@
+/// One of the book's three back-office sites (§6.3): who may enter, how it looks, which models
+/// it registers with which rules, and whether it has reports and invoices.
+struct AdminSite: Sendable {
+    enum Kind: String, Sendable, CaseIterable {
+        case owners, office, dispatch
+    }
+
+    let kind: Kind
+    /// `/admin`, `/office-admin`, `/dispatch-admin` (no trailing slash).
+    let prefix: String
+    let header: String
+    let headerColor: String
+    let captionColor: String
+    let role: Role
+    let models: [AdminModel]
+    let hasReports: Bool
+    let hasInvoices: Bool
+
+    func model(named name: String) -> AdminModel? { models.first { $0.name == name } }
+
+    var indexURL: String { prefix + "/" }
+    var loginURL: String { prefix + "/login/" }
+    func listURL(_ model: AdminModel) -> String { "\(prefix)/\(model.name)/" }
+    func addURL(_ model: AdminModel) -> String { "\(prefix)/\(model.name)/add/" }
+    func changeURL(_ model: AdminModel, id: Int64) -> String { "\(prefix)/\(model.name)/\(id)/" }
+    func deleteURL(_ model: AdminModel, id: Int64) -> String { "\(prefix)/\(model.name)/\(id)/delete/" }
+
+    static let owners = AdminSite(
+        kind: .owners, prefix: "/admin", header: "BookTime owners administration", headerColor: "black", captionColor: "grey",
+        role: .owner,
+        models: [
+            CatalogAdmin.product(for: .owners), CatalogAdmin.tag(for: .owners), CatalogAdmin.image(for: .owners),
+            AccountsAdmin.user, AccountsAdmin.address(for: .owners), BasketAdmin.basket, OrderAdmin.order(for: .owners),
+        ],
+        hasReports: true, hasInvoices: true
+    )
+
+    static let office = AdminSite(
+        kind: .office, prefix: "/office-admin", header: "BookTime central office administration", headerColor: "purple",
+        captionColor: "pink", role: .employee,
+        models: [
+            CatalogAdmin.product(for: .office), CatalogAdmin.tag(for: .office), CatalogAdmin.image(for: .office),
+            AccountsAdmin.address(for: .office), OrderAdmin.order(for: .office),
+        ],
+        hasReports: true, hasInvoices: true
+    )
+
+    static let dispatch = AdminSite(
+        kind: .dispatch, prefix: "/dispatch-admin", header: "BookTime central dispatch administration", headerColor: "green",
+        captionColor: "lightgreen", role: .dispatcher,
+        models: [CatalogAdmin.product(for: .dispatch), CatalogAdmin.tag(for: .dispatch), OrderAdmin.order(for: .dispatch)],
+        hasReports: false, hasInvoices: false
+    )
+
+    static let all = [owners, office, dispatch]
+}

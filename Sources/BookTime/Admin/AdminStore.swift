@@ -1,0 +1,461 @@
+import Foundation
+import GRDB
+
+/// What a list page asks for: search words, filter values, sort and page.
+struct AdminListQuery: Sendable, Equatable {
+    var search = ""
+    /// Filter name → value; a date range uses `<name>__from` and `<name>__to` (`YYYY-MM-DD`).
+    var filters: [String: String] = [:]
+    /// A sortable column's name, `-name` for descending.
+    var sort: String? = nil
+    var page = 1
+
+    static let pageSize = 100
+}
+
+/// One row of a list page: its id, each column's value, and the list-editable values.
+struct AdminListRow: Sendable {
+    let id: Int64
+    let values: [DatabaseValue]
+    let editable: [String: DatabaseValue]
+}
+
+/// A record as its change form needs it.
+struct AdminRecord: Sendable {
+    struct InlineRow: Sendable {
+        let id: Int64
+        let values: [DatabaseValue]
+        let editable: [String: DatabaseValue]
+    }
+
+    let id: Int64
+    let title: String
+    /// Column → stored value.
+    let columns: [String: DatabaseValue]
+    /// Many-to-many field name → linked ids.
+    let links: [String: Set<Int64>]
+    /// Inline table → its rows.
+    let inlineRows: [String: [InlineRow]]
+    /// Changes whenever anything on the form changes: optimistic concurrency.
+    let fingerprint: String
+
+    func value(of field: AdminField) -> DatabaseValue { columns[field.column] ?? .null }
+}
+
+/// What deleting some rows would take with it, and what stops it.
+struct AdminDeletePlan: Sendable {
+    let titles: [String]
+    let cascades: [(label: String, count: Int)]
+    let blockers: [(label: String, count: Int)]
+}
+
+/// Why a save or delete was refused.
+enum AdminSaveError: Error, Equatable {
+    case notFound
+    /// Someone else saved the record since the form was opened.
+    case conflict
+    case fieldErrors([String: String])
+    case formError(String)
+    case protected
+}
+
+/// The admin engine's database side: every list, record, save, delete and action of every model
+/// goes through here, built from the model's declaration alone.
+struct AdminStore: Sendable {
+    let db: AppDatabase
+
+    // MARK: Lists
+
+    func whereClause(_ model: AdminModel, _ query: AdminListQuery) -> (sql: String, arguments: StatementArguments) {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        if let scope = model.scope { clauses.append("(\(scope))") }
+        for word in query.search.split(whereSeparator: \.isWhitespace).prefix(8) where !model.search.isEmpty {
+            clauses.append("(" + model.search.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
+            for _ in model.search { arguments += [AdminSQL.containsPattern(String(word))] }
+        }
+        for filter in model.filters {
+            switch filter {
+            case .choice(let name, _, let sql, let choices):
+                if let value = query.filters[name], choices.contains(where: { $0.value == value }) {
+                    clauses.append("\(sql) = ?")
+                    arguments += [value]
+                }
+            case .boolean(let name, _, let sql):
+                if let value = query.filters[name], value == "1" || value == "0" {
+                    clauses.append("\(sql) = ?")
+                    arguments += [value == "1"]
+                }
+            case .dateRange(let name, _, let sql):
+                if let from = query.filters[name + "__from"].flatMap(Self.day) {
+                    clauses.append("\(sql) >= ?")
+                    arguments += [from]
+                }
+                if let to = query.filters[name + "__to"].flatMap(Self.day) {
+                    clauses.append("\(sql) < date(?, '+1 day')")
+                    arguments += [to]
+                }
+            }
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+    }
+
+    /// `YYYY-MM-DD`, or nil for anything else.
+    static func day(_ text: String) -> String? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        return text
+    }
+
+    func orderClause(_ model: AdminModel, _ sort: String?) -> String {
+        if let sort {
+            let descending = sort.hasPrefix("-")
+            let name = descending ? String(sort.dropFirst()) : sort
+            if let column = model.columns.first(where: { $0.name == name && $0.sortable }) {
+                return "ORDER BY \(column.sql) \(descending ? "DESC" : "ASC"), t.id"
+            }
+        }
+        return "ORDER BY \(model.defaultOrder)"
+    }
+
+    func list(_ model: AdminModel, query: AdminListQuery) async throws -> (rows: [AdminListRow], total: Int) {
+        let (whereSQL, arguments) = whereClause(model, query)
+        let editable = model.listEditable.compactMap(model.field)
+        let selects = ["t.id"] + model.columns.map(\.sql) + editable.map { "t.\($0.column)" }
+        let offset = (max(query.page, 1) - 1) * AdminListQuery.pageSize
+        return try await db.reader.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(model.table) t \(whereSQL)", arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(selects.joined(separator: ", ")) FROM \(model.table) t \(whereSQL) \(orderClause(model, query.sort)) LIMIT ? OFFSET ?",
+                arguments: arguments + [AdminListQuery.pageSize, offset]
+            )
+            let list = rows.map { row in
+                let values = (0..<model.columns.count).map { row[$0 + 1] as DatabaseValue }
+                var editableValues: [String: DatabaseValue] = [:]
+                for (index, field) in editable.enumerated() { editableValues[field.name] = row[1 + model.columns.count + index] }
+                return AdminListRow(id: row[0], values: values, editable: editableValues)
+            }
+            return (list, total)
+        }
+    }
+
+    // MARK: Records
+
+    func record(_ model: AdminModel, id: Int64) async throws -> AdminRecord? {
+        try await db.reader.read { db in try Self.record(db, model, id: id) }
+    }
+
+    static func record(_ db: Database, _ model: AdminModel, id: Int64) throws -> AdminRecord? {
+        let scope = model.scope.map { " AND (\($0))" } ?? ""
+        guard let row = try Row.fetchOne(db, sql: "SELECT t.*, \(model.titleSQL) AS adminTitle FROM \(model.table) t WHERE t.id = ?\(scope)", arguments: [id])
+        else { return nil }
+        var links: [String: Set<Int64>] = [:]
+        for field in model.fields {
+            guard case .manyToMany(let m2m) = field.kind else { continue }
+            links[field.name] = try Int64.fetchSet(
+                db, sql: "SELECT \(m2m.otherKey) FROM \(m2m.linkTable) WHERE \(m2m.ownKey) = ?", arguments: [id]
+            )
+        }
+        var inlineRows: [String: [AdminRecord.InlineRow]] = [:]
+        for inline in model.inlines {
+            let selects = ["t.id"] + inline.columns.map(\.sql) + inline.fields.map { "t.\($0.column)" }
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(selects.joined(separator: ", ")) FROM \(inline.table) t WHERE t.\(inline.foreignKey) = ? ORDER BY \(inline.order)",
+                arguments: [id]
+            )
+            inlineRows[inline.table] = rows.map { row in
+                var editable: [String: DatabaseValue] = [:]
+                for (index, field) in inline.fields.enumerated() { editable[field.name] = row[1 + inline.columns.count + index] }
+                return AdminRecord.InlineRow(id: row[0], values: (0..<inline.columns.count).map { row[$0 + 1] as DatabaseValue }, editable: editable)
+            }
+        }
+        var state = row.description
+        for name in links.keys.sorted() { state += "|\(name):" + (links[name] ?? []).sorted().map(String.init).joined(separator: ",") }
+        for table in inlineRows.keys.sorted() {
+            for line in inlineRows[table] ?? [] { state += "|\(table):\(line.id):" + line.editable.keys.sorted().map { "\(line.editable[$0] ?? .null)" }.joined(separator: ",") }
+        }
+        return AdminRecord(
+            id: id, title: row["adminTitle"] ?? "#\(id)",
+            columns: Dictionary(row.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }), links: links, inlineRows: inlineRows,
+            fingerprint: sha256Hex(Data(state.utf8))
+        )
+    }
+
+    /// The rows a many-to-many or foreign-key field can point at.
+    func options(_ m2m: AdminManyToMany) async throws -> [AdminChoice] {
+        try await db.reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, \(m2m.label) AS label FROM \(m2m.otherTable) ORDER BY \(m2m.label)").map {
+                AdminChoice(value: String($0["id"] as Int64), label: $0["label"] ?? "")
+            }
+        }
+    }
+
+    /// How a foreign key's target is named (`user` 3 → its email).
+    func label(table: String, column: String, id: DatabaseValue) async throws -> String? {
+        guard let id = Int64.fromDatabaseValue(id) else { return nil }
+        return try await db.reader.read { db in
+            try String.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE id = ?", arguments: [id])
+        }
+    }
+
+    // MARK: Saving
+
+    /// A parsed form: plain values by field name, many-to-many ids, inline values by row id.
+    struct Submission: Sendable {
+        var values: [String: DatabaseValue] = [:]
+        var links: [String: Set<Int64>] = [:]
+        /// Inline table → row id → field name → value.
+        var inline: [String: [Int64: [String: DatabaseValue]]] = [:]
+    }
+
+    /// Saves a change (id given) or an addition, in one transaction with its audit entry. A
+    /// change is refused when the record's fingerprint is no longer `expected`.
+    func save(
+        _ model: AdminModel, site: AdminSite, id: Int64?, submission: Submission, expected: String?, actor: AdminActor
+    ) async throws -> Int64 {
+        let readOnly = model.readOnlyFields(isOwner: actor.isOwner, adding: id == nil)
+        do {
+            return try await db.dbWriter.write { db in
+                var changes: [AdminLogEntry.Change] = []
+                var values = submission.values.filter { !readOnly.contains($0.key) }
+                let current = try id.map { id -> AdminRecord in
+                    guard let record = try Self.record(db, model, id: id) else { throw AdminSaveError.notFound }
+                    guard record.fingerprint == expected else { throw AdminSaveError.conflict }
+                    return record
+                }
+                try Self.fillSlugs(db, model, &values, id: id)
+                try Self.checkForeignKeys(db, model, values)
+
+                // Plain columns first, then fields with their own writer (statuses).
+                var assignments: [String] = []
+                var arguments = StatementArguments()
+                for field in model.fields where values[field.name] != nil && field.writer == nil {
+                    let new = values[field.name] ?? .null
+                    let old = current?.value(of: field) ?? .null
+                    if current != nil && old == new { continue }
+                    assignments.append(field.column)
+                    arguments += [new]
+                    changes.append(AdminLogEntry.Change(field: field.name, old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
+                }
+                var recordID = id ?? 0
+                if current == nil {
+                    let now = Date.now
+                    let columns = assignments + model.addDefaults + model.touch.filter { !model.addDefaults.contains($0) }
+                    let defaults = Array(repeating: now.databaseValue, count: columns.count - assignments.count)
+                    try db.execute(
+                        sql: "INSERT INTO \(model.table) (\(columns.joined(separator: ", "))) VALUES (\(AdminSQL.placeholders(columns.count)))",
+                        arguments: arguments + StatementArguments(defaults)
+                    )
+                    recordID = db.lastInsertedRowID
+                } else if !assignments.isEmpty {
+                    let touched = model.touch.map { "\($0) = ?" }
+                    try db.execute(
+                        sql: "UPDATE \(model.table) SET \((assignments.map { "\($0) = ?" } + touched).joined(separator: ", ")) WHERE id = ?",
+                        arguments: arguments + StatementArguments(model.touch.map { _ in Date.now.databaseValue }) + [recordID]
+                    )
+                }
+                for field in model.fields where field.writer != nil && values[field.name] != nil {
+                    let new = values[field.name] ?? .null
+                    let old = current?.value(of: field) ?? .null
+                    guard old != new else { continue }
+                    try field.writer?(db, recordID, new, actor.id)
+                    changes.append(AdminLogEntry.Change(field: field.name, old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
+                }
+                for field in model.fields where !readOnly.contains(field.name) {
+                    guard case .manyToMany(let m2m) = field.kind, let wanted = submission.links[field.name] else { continue }
+                    let old = current?.links[field.name] ?? []
+                    guard wanted != old else { continue }
+                    try Self.replaceLinks(db, m2m, id: recordID, with: wanted)
+                    changes.append(AdminLogEntry.Change(field: field.name, old: old.sorted().map(String.init).joined(separator: ","), new: wanted.sorted().map(String.init).joined(separator: ",")))
+                }
+                if let current { changes += try Self.saveInlines(db, model, current, submission, readOnlyFor: actor) }
+
+                let title = try String.fetchOne(db, sql: "SELECT \(model.titleSQL) FROM \(model.table) t WHERE t.id = ?", arguments: [recordID]) ?? "#\(recordID)"
+                if current == nil || !changes.isEmpty {
+                    try AdminLog.record(db, user: actor, site: site, model: model, objectID: recordID, title: title, action: current == nil ? "add" : "change", changes: changes)
+                }
+                return recordID
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            // "UNIQUE constraint failed: product.slug": name the field.
+            let column = error.message?.split(separator: ".").last.map(String.init) ?? ""
+            let field = model.fields.first { $0.column == column }
+            let message = "\(model.label) with this \(field?.label ?? column) already exists."
+            if let field { throw AdminSaveError.fieldErrors([field.name: message]) }
+            throw AdminSaveError.formError(message)
+        } catch let error as OrderWorkflow.Failure {
+            throw AdminSaveError.formError(error.description)
+        }
+    }
+
+    /// An empty slug is made from its source field, unique in the table.
+    static func fillSlugs(_ db: Database, _ model: AdminModel, _ values: inout [String: DatabaseValue], id: Int64?) throws {
+        for field in model.fields {
+            guard case .slug(let source) = field.kind, let value = values[field.name] else { continue }
+            guard (String.fromDatabaseValue(value) ?? "").isEmpty else { continue }
+            let base = Slug.make(values[source].flatMap(String.fromDatabaseValue) ?? "")
+            values[field.name] = try Slug.unique(base) { candidate in
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM \(model.table) WHERE \(field.column) = ? AND id IS NOT ?)", arguments: [candidate, id]
+                ) ?? false
+            }.databaseValue
+        }
+    }
+
+    static func checkForeignKeys(_ db: Database, _ model: AdminModel, _ values: [String: DatabaseValue]) throws {
+        var errors: [String: String] = [:]
+        for field in model.fields {
+            guard case .foreignKey(let table, _) = field.kind, let value = values[field.name] else { continue }
+            let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [value]) ?? false
+            if !exists { errors[field.name] = AdminFieldError.invalidChoice.description }
+        }
+        if !errors.isEmpty { throw AdminSaveError.fieldErrors(errors) }
+    }
+
+    static func replaceLinks(_ db: Database, _ m2m: AdminManyToMany, id: Int64, with ids: Set<Int64>) throws {
+        let known = try Int64.fetchSet(db, sql: "SELECT id FROM \(m2m.otherTable)")
+        guard ids.isSubset(of: known) else { throw AdminSaveError.formError(AdminFieldError.invalidChoice.description) }
+        try db.execute(sql: "DELETE FROM \(m2m.linkTable) WHERE \(m2m.ownKey) = ?", arguments: [id])
+        for other in ids.sorted() {
+            try db.execute(sql: "INSERT INTO \(m2m.linkTable) (\(m2m.ownKey), \(m2m.otherKey)) VALUES (?, ?)", arguments: [id, other])
+        }
+    }
+
+    /// Inline rows: only rows of this record, only editable fields; statuses through their writer.
+    static func saveInlines(
+        _ db: Database, _ model: AdminModel, _ current: AdminRecord, _ submission: Submission, readOnlyFor actor: AdminActor
+    ) throws -> [AdminLogEntry.Change] {
+        guard model.can(.change) else { return [] }
+        var changes: [AdminLogEntry.Change] = []
+        for inline in model.inlines {
+            let rows = current.inlineRows[inline.table] ?? []
+            for (rowID, values) in submission.inline[inline.table] ?? [:] {
+                guard let row = rows.first(where: { $0.id == rowID }) else { throw AdminSaveError.formError("That line is not part of this \(model.label.lowercased()).") }
+                for field in inline.fields where !inline.readOnly.contains(field.name) {
+                    guard let new = values[field.name], let old = row.editable[field.name], new != old else { continue }
+                    if let writer = field.writer {
+                        try writer(db, rowID, new, actor.id)
+                    } else {
+                        try db.execute(sql: "UPDATE \(inline.table) SET \(field.column) = ? WHERE id = ?", arguments: [new, rowID])
+                    }
+                    changes.append(AdminLogEntry.Change(field: "\(inline.title) #\(rowID) \(field.label.lowercased())", old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
+                }
+            }
+        }
+        return changes
+    }
+
+    // MARK: List-editable
+
+    /// Saves the list page's editable cells (Django's `list_editable`), each through the same rules.
+    func saveListEdits(_ model: AdminModel, site: AdminSite, edits: [Int64: [String: DatabaseValue]], actor: AdminActor) async throws -> Int {
+        let readOnly = model.readOnlyFields(isOwner: actor.isOwner)
+        let fields = model.listEditable.compactMap(model.field).filter { !readOnly.contains($0.name) }
+        do {
+            return try await db.dbWriter.write { db in
+                var changed = 0
+                for (id, values) in edits.sorted(by: { $0.key < $1.key }) {
+                    guard let record = try Self.record(db, model, id: id) else { throw AdminSaveError.notFound }
+                    var changes: [AdminLogEntry.Change] = []
+                    for field in fields {
+                        guard let new = values[field.name] else { continue }
+                        let old = record.value(of: field)
+                        guard old != new else { continue }
+                        if let writer = field.writer {
+                            try writer(db, id, new, actor.id)
+                        } else {
+                            let touched = model.touch.map { ", \($0) = ?" }.joined()
+                            try db.execute(
+                                sql: "UPDATE \(model.table) SET \(field.column) = ?\(touched) WHERE id = ?",
+                                arguments: [new] + StatementArguments(model.touch.map { _ in Date.now.databaseValue }) + [id]
+                            )
+                        }
+                        changes.append(AdminLogEntry.Change(field: field.name, old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
+                    }
+                    if !changes.isEmpty {
+                        changed += 1
+                        try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: record.title, action: "change", changes: changes)
+                    }
+                }
+                return changed
+            }
+        } catch let error as OrderWorkflow.Failure {
+            throw AdminSaveError.formError(error.description)
+        }
+    }
+
+    // MARK: Deleting and actions
+
+    func deletePlan(_ model: AdminModel, ids: [Int64]) async throws -> AdminDeletePlan {
+        try await db.reader.read { db in try Self.deletePlan(db, model, ids: ids) }
+    }
+
+    static func deletePlan(_ db: Database, _ model: AdminModel, ids: [Int64]) throws -> AdminDeletePlan {
+        let scope = model.scope.map { " AND (\($0))" } ?? ""
+        let titles = try String.fetchAll(
+            db, sql: "SELECT \(model.titleSQL) FROM \(model.table) t WHERE t.id IN (\(AdminSQL.placeholders(ids.count)))\(scope) ORDER BY t.id",
+            arguments: StatementArguments(ids)
+        )
+        var cascades: [(String, Int)] = []
+        var blockers: [(String, Int)] = []
+        for relation in model.relations {
+            let count = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM \(relation.table) WHERE \(relation.column) IN (\(AdminSQL.placeholders(ids.count)))",
+                arguments: StatementArguments(ids)
+            ) ?? 0
+            guard count > 0 else { continue }
+            if relation.protects { blockers.append((relation.label, count)) } else { cascades.append((relation.label, count)) }
+        }
+        return AdminDeletePlan(titles: titles, cascades: cascades, blockers: blockers)
+    }
+
+    /// Deletes the rows (all or none), refusing when anything protects them.
+    func delete(_ model: AdminModel, site: AdminSite, ids: [Int64], actor: AdminActor) async throws -> Int {
+        let scope = model.scope.map { " AND (\($0))" } ?? ""
+        return try await db.dbWriter.write { db in
+            let plan = try Self.deletePlan(db, model, ids: ids)
+            guard plan.titles.count == ids.count else { throw AdminSaveError.notFound }
+            guard plan.blockers.isEmpty else { throw AdminSaveError.protected }
+            for (id, title) in zip(ids.sorted(), plan.titles) {
+                try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "delete")
+            }
+            try db.execute(
+                sql: """
+                    DELETE FROM \(model.table) WHERE id IN
+                        (SELECT t.id FROM \(model.table) t WHERE t.id IN (\(AdminSQL.placeholders(ids.count)))\(scope))
+                    """,
+                arguments: StatementArguments(ids)
+            )
+            return db.changesCount
+        }
+    }
+
+    func run(_ action: AdminAction, on model: AdminModel, site: AdminSite, ids: [Int64], actor: AdminActor) async throws -> Int {
+        try await db.dbWriter.write { db in
+            let plan = try Self.deletePlan(db, model, ids: ids)
+            guard plan.titles.count == ids.count else { throw AdminSaveError.notFound }
+            let changed = try action.run(db, ids, actor.id)
+            for (id, title) in zip(ids.sorted(), plan.titles) {
+                try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "action:\(action.name)")
+            }
+            return changed
+        }
+    }
+
+    // MARK: Audit log
+
+    func logEntries(page: Int, model: String?) async throws -> (entries: [AdminLogEntry], total: Int) {
+        try await db.reader.read { db in
+            var request = AdminLogEntry.all()
+            if let model { request = request.filter(Column("model") == model) }
+            let total = try request.fetchCount(db)
+            let entries = try request.order(Column("id").desc).limit(AdminListQuery.pageSize, offset: (max(page, 1) - 1) * AdminListQuery.pageSize).fetchAll(db)
+            return (entries, total)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+
+/// The book's `ProductAdmin`, `DispatchersProductAdmin`, `ProductTagAdmin` and `ProductImageAdmin`.
+enum CatalogAdmin {
+    static func product(for site: AdminSite.Kind) -> AdminModel {
+        var model = AdminModel(
+            name: "product", label: "Product", plural: "Products", table: "product", titleSQL: "t.name",
+            columns: [
+                AdminColumn(name: "name", label: "Name", sql: "t.name"),
+                AdminColumn(name: "slug", label: "Slug", sql: "t.slug"),
+                AdminColumn(name: "in_stock", label: "In stock", sql: "t.inStock", format: .boolean),
+                AdminColumn(name: "stock_count", label: "Copies", sql: "t.stockCount"),
+                AdminColumn(name: "price", label: "Price", sql: "t.price", format: .money),
+            ],
+            filters: [
+                .boolean(name: "active", label: "Active", sql: "t.active"),
+                .boolean(name: "in_stock", label: "In stock", sql: "t.inStock"),
+                .dateRange(name: "date_updated", label: "Date updated", sql: "t.dateUpdated"),
+            ],
+            search: ["t.name"],
+            defaultOrder: "t.name"
+        )
+        model.fields = [
+            AdminField(name: "name", column: "name", label: "Name", kind: .text(maxLength: 200)),
+            AdminField(name: "slug", column: "slug", label: "Slug", kind: .slug(from: "name"), help: "Left empty, it is made from the name."),
+            AdminField(name: "author", column: "author", label: "Author", kind: .text(maxLength: 200, required: false)),
+            AdminField(name: "description", column: "description", label: "Description", kind: .multiline),
+            AdminField(name: "price", column: "price", label: "Price", kind: .money),
+            AdminField(
+                name: "tags", column: "tags", label: "Tags",
+                kind: .manyToMany(AdminManyToMany(linkTable: "productTagLink", ownKey: "productId", otherKey: "productTagId", otherTable: "productTag", label: "name"))
+            ),
+            AdminField(name: "active", column: "active", label: "Active", kind: .boolean),
+            AdminField(name: "in_stock", column: "inStock", label: "In stock", kind: .boolean),
+            AdminField(
+                name: "stock_count", column: "stockCount", label: "Copies in stock", kind: .optionalInteger(0...1_000_000),
+                help: "Left empty, copies are not counted and “In stock” alone decides."
+            ),
+            AdminField(name: "date_updated", column: "dateUpdated", label: "Date updated", kind: .dateTime),
+        ]
+        model.ownerOnly = ["name", "slug"]
+        model.listEditable = ["in_stock"]
+        model.touch = ["dateUpdated"]
+        model.addDefaults = ["dateUpdated"]
+        model.relations = [
+            AdminRelation(label: "product images", table: "productImage", column: "productId", protects: false),
+            AdminRelation(label: "tag links", table: "productTagLink", column: "productId", protects: false),
+            AdminRelation(label: "basket lines", table: "basketLine", column: "productId", protects: false),
+            AdminRelation(label: "order lines", table: "orderLine", column: "productId", protects: true),
+        ]
+        switch site {
+        case .owners, .office:
+            model.permissions = [.view, .add, .change, .delete]
+            model.actions = [setActive(true), setActive(false)]
+        case .dispatch:
+            // DispatchersProductAdmin: "in stock" (and the copies count) is all a dispatcher changes.
+            model.permissions = [.view, .change]
+            model.readOnly = ["author", "description", "price", "tags", "active"]
+        }
+        return model
+    }
+
+    /// "Mark selected items as active" / "... inactive" (the book's `make_active`, `make_inactive`).
+    static func setActive(_ active: Bool) -> AdminAction {
+        AdminAction(name: active ? "make_active" : "make_inactive", label: "Mark selected items as \(active ? "active" : "inactive")") { db, ids, _ in
+            try db.execute(
+                sql: "UPDATE product SET active = ?, dateUpdated = ? WHERE id IN (\(AdminSQL.placeholders(ids.count)))",
+                arguments: StatementArguments([active.databaseValue, Date.now.databaseValue] + ids.map(\.databaseValue))
+            )
+            return db.changesCount
+        }
+    }
+
+    static func tag(for site: AdminSite.Kind) -> AdminModel {
+        var model = AdminModel(
+            name: "producttag", label: "Product tag", plural: "Product tags", table: "productTag", titleSQL: "t.name",
+            columns: [AdminColumn(name: "name", label: "Name", sql: "t.name"), AdminColumn(name: "slug", label: "Slug", sql: "t.slug")],
+            filters: [.boolean(name: "active", label: "Active", sql: "t.active")],
+            search: ["t.name"],
+            defaultOrder: "t.name"
+        )
+        model.fields = [
+            AdminField(name: "name", column: "name", label: "Name", kind: .text(maxLength: 40)),
+            AdminField(name: "slug", column: "slug", label: "Slug", kind: .slug(from: "name"), help: "Left empty, it is made from the name."),
+            AdminField(name: "description", column: "description", label: "Description", kind: .multiline),
+            AdminField(name: "active", column: "active", label: "Active", kind: .boolean),
+        ]
+        model.ownerOnly = ["name", "slug"]
+        model.relations = [AdminRelation(label: "product links", table: "productTagLink", column: "productTagId", protects: false)]
+        switch site {
+        case .owners: model.permissions = [.view, .add, .change, .delete]
+        case .office: model.permissions = [.view, .change]
+        case .dispatch: model.permissions = [.view]
+        }
+        return model
+    }
+
+    static func image(for site: AdminSite.Kind) -> AdminModel {
+        var model = AdminModel(
+            name: "productimage", label: "Product image", plural: "Product images", table: "productImage",
+            titleSQL: "'Image ' || t.id || ' of ' || (SELECT p.name FROM product p WHERE p.id = t.productId)",
+            columns: [
+                AdminColumn(name: "thumbnail", label: "Thumbnail", sql: "t.thumbnailHash", format: .thumbnail, sortable: false),
+                AdminColumn(name: "product_name", label: "Product name", sql: "(SELECT p.name FROM product p WHERE p.id = t.productId)"),
+                AdminColumn(name: "position", label: "Position", sql: "t.position"),
+            ],
+            search: ["(SELECT p.name FROM product p WHERE p.id = t.productId)"],
+            defaultOrder: "t.productId, t.position, t.id"
+        )
+        model.fields = [
+            AdminField(name: "product", column: "productId", label: "Product", kind: .foreignKey(table: "product", label: "name")),
+            AdminField(name: "position", column: "position", label: "Position", kind: .integer(0...1000), help: "The product page shows the lowest first."),
+            AdminField(name: "created_at", column: "createdAt", label: "Uploaded", kind: .dateTime),
+        ]
+        model.readOnly = ["product"]
+        model.permissions = site == .dispatch ? [] : [.view, .change, .delete]
+        return model
+    }
+}

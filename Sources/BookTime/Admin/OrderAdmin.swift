@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// The book's `OrderAdmin`, `CentralOfficeOrderAdmin` and `DispatchersOrderAdmin`. Statuses are
+/// written through `OrderWorkflow` (history rows, automatic DONE), never as plain columns.
+enum OrderAdmin {
+    static let orderStatuses = OrderStatus.allCases.map { AdminChoice(value: String($0.rawValue), label: $0.label) }
+    static let lineStatuses = OrderLineStatus.allCases.map { AdminChoice(value: String($0.rawValue), label: $0.label) }
+    static let countries = Address.countries.map { AdminChoice(value: $0.value, label: $0.label) }
+
+    static let setOrderStatus: AdminFieldWriter = { db, id, value, userID in
+        guard let raw = Int.fromDatabaseValue(value), let status = OrderStatus(rawValue: raw) else { throw OrderWorkflow.Failure.notFound }
+        try OrderWorkflow.setStatus(db, orderID: id, to: status, by: userID)
+    }
+
+    static let setLineStatus: AdminFieldWriter = { db, id, value, userID in
+        guard let raw = Int.fromDatabaseValue(value), let status = OrderLineStatus(rawValue: raw) else { throw OrderWorkflow.Failure.notFound }
+        try OrderWorkflow.setLineStatus(db, lineID: id, to: status, by: userID)
+    }
+
+    static func addressFields(_ prefix: String, _ title: String) -> (fields: [AdminField], fieldset: AdminFieldset) {
+        let fields = [
+            AdminField(name: "\(prefix)_name", column: "\(prefix)Name", label: "\(title) name", kind: .text(maxLength: 60)),
+            AdminField(name: "\(prefix)_address1", column: "\(prefix)Address1", label: "\(title) address line 1", kind: .text(maxLength: 60)),
+            AdminField(name: "\(prefix)_address2", column: "\(prefix)Address2", label: "\(title) address line 2", kind: .text(maxLength: 60, required: false)),
+            AdminField(name: "\(prefix)_zip_code", column: "\(prefix)ZipCode", label: "\(title) ZIP / postal code", kind: .text(maxLength: 12)),
+            AdminField(name: "\(prefix)_city", column: "\(prefix)City", label: "\(title) city", kind: .text(maxLength: 60)),
+            AdminField(name: "\(prefix)_country", column: "\(prefix)Country", label: "\(title) country", kind: .choice(countries)),
+        ]
+        return (fields, AdminFieldset(title: "\(title) info", fields: fields.map(\.name)))
+    }
+
+    static func order(for site: AdminSite.Kind) -> AdminModel {
+        let customer = "(SELECT u.email FROM user u WHERE u.id = t.userId)"
+        var model = AdminModel(
+            name: "order", label: "Order", plural: "Orders", table: "shopOrder", titleSQL: "'BT' || t.id",
+            columns: [
+                AdminColumn(name: "id", label: "Order", sql: "'BT' || t.id"),
+                AdminColumn(name: "user", label: "Customer", sql: customer),
+                AdminColumn(name: "status", label: "Status", sql: "t.status", format: .choice(orderStatuses)),
+                AdminColumn(name: "date_added", label: "Date added", sql: "t.dateAdded", format: .dateTime),
+            ],
+            filters: [
+                .choice(name: "status", label: "Status", sql: "t.status", choices: orderStatuses),
+                .choice(name: "shipping_country", label: "Shipping country", sql: "t.shippingCountry", choices: countries),
+                .dateRange(name: "date_added", label: "Date added", sql: "t.dateAdded"),
+            ],
+            search: [customer, "'BT' || t.id", "t.billingName", "t.shippingName"],
+            defaultOrder: "t.id DESC"
+        )
+        let billing = addressFields("billing", "Billing")
+        let shipping = addressFields("shipping", "Shipping")
+        model.fields = [
+            AdminField(name: "user", column: "userId", label: "Customer", kind: .foreignKey(table: "user", label: "email")),
+            AdminField(name: "status", column: "status", label: "Status", kind: .integerChoice(orderStatuses), writer: setOrderStatus),
+        ] + billing.fields + shipping.fields + [
+            AdminField(name: "date_added", column: "dateAdded", label: "Date added", kind: .dateTime),
+            AdminField(name: "date_updated", column: "dateUpdated", label: "Date updated", kind: .dateTime),
+        ]
+        model.fieldsets = [
+            AdminFieldset(title: nil, fields: ["user", "status", "date_added", "date_updated"]), billing.fieldset, shipping.fieldset,
+        ]
+        model.touch = ["dateUpdated"]
+        model.inlines = [
+            AdminInline(
+                title: "Order lines", table: "orderLine", foreignKey: "orderId",
+                columns: [
+                    AdminColumn(name: "product", label: "Product", sql: "(SELECT p.name FROM product p WHERE p.id = t.productId)"),
+                    AdminColumn(name: "unit_price", label: "Price paid", sql: "t.unitPrice", format: .money),
+                ],
+                fields: [AdminField(name: "status", column: "status", label: "Status", kind: .integerChoice(lineStatuses), writer: setLineStatus)],
+                order: "t.id"
+            )
+        ]
+        model.relations = [
+            AdminRelation(label: "order lines", table: "orderLine", column: "orderId", protects: false),
+            AdminRelation(label: "history entries", table: "orderHistory", column: "orderId", protects: false),
+        ]
+        switch site {
+        case .owners:
+            model.permissions = [.view, .change, .delete]
+            model.listEditable = ["status"]
+        case .office:
+            // CentralOfficeOrderAdmin: the customer is fixed; lines keep their product.
+            model.permissions = [.view, .change]
+            model.readOnly = ["user"]
+            model.listEditable = ["status"]
+        case .dispatch:
+            // DispatchersOrderAdmin: paid orders only, the shipping address only, line statuses only.
+            model.permissions = [.view, .change]
+            model.scope = "t.status = \(OrderStatus.paid.rawValue)"
+            model.columns = [
+                AdminColumn(name: "id", label: "Order", sql: "'BT' || t.id"),
+                AdminColumn(name: "shipping_name", label: "Shipping name", sql: "t.shippingName"),
+                AdminColumn(name: "date_added", label: "Date added", sql: "t.dateAdded", format: .dateTime),
+                AdminColumn(name: "status", label: "Status", sql: "t.status", format: .choice(orderStatuses)),
+            ]
+            model.search = ["'BT' || t.id", "t.shippingName"]
+            model.fieldsets = [shipping.fieldset]
+            model.readOnly = Set(model.fields.map(\.name))
+        }
+        return model
+    }
+}
+
+/// The book's `BasketAdmin` with its `BasketLineInline` (owners only).
+enum BasketAdmin {
+    static let statuses = [AdminChoice(value: "10", label: "Open"), AdminChoice(value: "20", label: "Submitted")]
+
+    static let basket: AdminModel = {
+        var model = AdminModel(
+            name: "basket", label: "Basket", plural: "Baskets", table: "basket", titleSQL: "'Basket ' || t.id",
+            columns: [
+                AdminColumn(name: "id", label: "ID", sql: "t.id"),
+                AdminColumn(name: "user", label: "User", sql: "COALESCE((SELECT u.email FROM user u WHERE u.id = t.userId), '(a visitor)')"),
+                AdminColumn(name: "status", label: "Status", sql: "t.status", format: .choice(statuses)),
+                AdminColumn(name: "count", label: "Items", sql: "(SELECT COALESCE(SUM(l.quantity), 0) FROM basketLine l WHERE l.basketId = t.id)"),
+            ],
+            filters: [.choice(name: "status", label: "Status", sql: "t.status", choices: statuses)],
+            search: ["(SELECT u.email FROM user u WHERE u.id = t.userId)"]
+        )
+        model.fields = [
+            AdminField(name: "user", column: "userId", label: "User", kind: .foreignKey(table: "user", label: "email")),
+            AdminField(name: "status", column: "status", label: "Status", kind: .integerChoice(statuses)),
+            AdminField(name: "created_at", column: "createdAt", label: "Created", kind: .dateTime),
+        ]
+        model.readOnly = ["user"]
+        model.listEditable = ["status"]
+        model.inlines = [
+            AdminInline(
+                title: "Basket lines", table: "basketLine", foreignKey: "basketId",
+                columns: [AdminColumn(name: "product", label: "Product", sql: "(SELECT p.name FROM product p WHERE p.id = t.productId)")],
+                fields: [AdminField(name: "quantity", column: "quantity", label: "Quantity", kind: .integer(1...BasketLine.maxQuantity))],
+                order: "t.id"
+            )
+        ]
+        model.relations = [AdminRelation(label: "basket lines", table: "basketLine", column: "basketId", protects: false)]
+        model.permissions = [.view, .change, .delete]
+        return model
+    }()
+}
