@@ -35,7 +35,8 @@ struct AdminFieldView {
         name = inputName ?? field.name
         inputID = "id_" + name
         label = field.label
-        help = field.help
+        // An editable foreign key is typed as an id: say whose it is.
+        help = field.help ?? (readOnly ? nil : foreignLabel)
         self.error = error
         self.readOnly = readOnly
         let text = posted ?? AdminValues.formText(value, kind: field.kind)

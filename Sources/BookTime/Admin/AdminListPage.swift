@@ -50,6 +50,8 @@ struct AdminListPage {
         let text: String
         let thumbnailURL: String?
         let linkURL: String?
+        /// A list-editable column's input, in place of its text.
+        var input: AdminFieldView? = nil
     }
 
     struct Row {
@@ -127,24 +129,29 @@ struct AdminListPage {
         }
         let readOnly = model.readOnlyFields(isOwner: actor.isOwner)
         let editable = model.listEditable.compactMap(model.field).filter { !readOnly.contains($0.name) }
-        editableHeaders = editable.map(\.label)
+        // An editable field with a column of its own is edited in that column (Django's way).
+        let extra = editable.filter { field in !model.columns.contains { $0.name == field.name } }
+        editableHeaders = extra.map(\.label)
         hasListEditable = !editable.isEmpty
         self.rows = rows.map { row in
-            let cells = model.columns.enumerated().map { index, column -> Cell in
-                let value = row.values[index]
-                if case .thumbnail = column.format, let hash = String.fromDatabaseValue(value) {
-                    return Cell(text: "", thumbnailURL: Routes.image(hash: hash), linkURL: index == 0 ? site.changeURL(model, id: row.id) : nil)
-                }
-                let text = AdminValues.display(value, format: column.format, currency: currency)
-                return Cell(text: text, thumbnailURL: nil, linkURL: index == 0 ? site.changeURL(model, id: row.id) : nil)
-            }
-            let inputs = editable.map { field in
+            func input(_ field: AdminField) -> AdminFieldView {
                 AdminFieldView(
                     field: field, inputName: "row-\(row.id)-\(field.name)", value: row.editable[field.name] ?? .null,
                     readOnly: false, error: errors["row-\(row.id)-\(field.name)"], currency: currency
                 )
             }
-            return Row(id: row.id, cells: cells, inputs: inputs)
+            let cells = model.columns.enumerated().map { index, column -> Cell in
+                let value = row.values[index]
+                let link = index == 0 ? site.changeURL(model, id: row.id) : nil
+                if let field = editable.first(where: { $0.name == column.name }), index > 0 {
+                    return Cell(text: "", thumbnailURL: nil, linkURL: nil, input: input(field))
+                }
+                if case .thumbnail = column.format, let hash = String.fromDatabaseValue(value) {
+                    return Cell(text: "", thumbnailURL: Routes.image(hash: hash), linkURL: link)
+                }
+                return Cell(text: AdminValues.display(value, format: column.format, currency: currency), thumbnailURL: nil, linkURL: link)
+            }
+            return Row(id: row.id, cells: cells, inputs: extra.map(input))
         }
         hasRows = !rows.isEmpty
         actions = model.actions.map { AdminChoice(value: $0.name, label: $0.label) }

@@ -30,6 +30,35 @@ enum OrderAdmin {
         return (fields, AdminFieldset(title: "\(title) info", fields: fields.map(\.name)))
     }
 
+    /// `CASE` mapping a status column to its labels.
+    static func labelSQL(_ column: String, _ choices: [AdminChoice]) -> String {
+        "CASE \(column) " + choices.map { "WHEN \($0.value) THEN '\($0.label)' " }.joined() + "ELSE \(column) END"
+    }
+
+    /// The order's history, read-only on its page: who changed what, when, from and to.
+    static let history: AdminInline = {
+        func status(_ column: String) -> String {
+            "CASE WHEN t.orderLineId IS NULL THEN \(labelSQL(column, orderStatuses)) ELSE \(labelSQL(column, lineStatuses)) END"
+        }
+        return AdminInline(
+            title: "History", table: "orderHistory", foreignKey: "orderId",
+            columns: [
+                AdminColumn(name: "changed_at", label: "When", sql: "t.changedAt", format: .dateTime),
+                AdminColumn(
+                    name: "what", label: "What",
+                    sql: """
+                        CASE WHEN t.orderLineId IS NULL THEN 'The order' ELSE 'Line ' || t.orderLineId || ' (' ||
+                            COALESCE((SELECT p.name FROM orderLine l JOIN product p ON p.id = l.productId WHERE l.id = t.orderLineId), '?') || ')' END
+                        """
+                ),
+                AdminColumn(name: "from", label: "From", sql: "COALESCE(\(status("t.fromStatus")), '–')"),
+                AdminColumn(name: "to", label: "To", sql: status("t.toStatus")),
+                AdminColumn(name: "who", label: "Who", sql: "COALESCE((SELECT u.email FROM user u WHERE u.id = t.userId), 'the shop')"),
+            ],
+            fields: [], order: "t.id"
+        )
+    }()
+
     static func order(for site: AdminSite.Kind) -> AdminModel {
         let customer = "(SELECT u.email FROM user u WHERE u.id = t.userId)"
         var model = AdminModel(
@@ -72,6 +101,7 @@ enum OrderAdmin {
                 order: "t.id"
             )
         ]
+        model.inlines.append(history)
         model.relations = [
             AdminRelation(label: "order lines", table: "orderLine", column: "orderId", protects: false),
             AdminRelation(label: "history entries", table: "orderHistory", column: "orderId", protects: false),
