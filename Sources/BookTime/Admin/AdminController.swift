@@ -15,6 +15,7 @@ struct AdminController {
         let group = router.group(RouterPath(site.prefix)).add(middleware: AdminSiteMiddleware(site: site))
         group.get("/", use: index)
         if site.kind == .owners { group.get("log/", use: log) }
+        if site.hasInvoices { group.get("invoice/{order}/", use: invoice) }
         group.get("{model}/", use: list)
         group.post("{model}/", use: listPost)
         group.get("{model}/add/", use: add)
@@ -277,6 +278,33 @@ struct AdminController {
             "admin_confirm", page: page, title: "Are you sure? | \(site.header)", request: request, context: context,
             status: plan.blockers.isEmpty ? .ok : .conflict
         )
+    }
+
+    // MARK: Invoices
+
+    /// `invoice/<order id>/`: the invoice as a page, or with `?format=pdf` as a PDF file.
+    @Sendable func invoice(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try actor(context)
+        guard let id = context.parameters.get("order", as: Int64.self), let detail = try await store.db.order(id: id, userID: nil) else {
+            throw HTTPError(.notFound)
+        }
+        let orders = try site.model(named: "order").map { site.changeURL($0, id: id) } ?? site.indexURL
+        let invoice = Invoice(detail: detail, currency: currency, url: site.invoiceURL(orderID: id), backURL: orders)
+        switch request.uri.queryParameters["format"] {
+        case nil, "html":
+            return views.render("admin_invoice", page: invoice, title: "Invoice \(invoice.number)", request: request, context: context)
+        case "pdf":
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/pdf", .contentDisposition: "inline; filename=invoice-\(invoice.number).pdf",
+                    .cacheControl: "private, no-store",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: invoice.pdf()))
+            )
+        default:
+            throw HTTPError(.badRequest, message: "The invoice comes as format=html or format=pdf.")
+        }
     }
 
     // MARK: Audit log

@@ -104,7 +104,7 @@ enum AdminForm {
             actionURL: record.map { site.changeURL(model, id: $0.id) } ?? site.addURL(model), fingerprint: record?.fingerprint ?? "",
             fieldsets: fieldsets, inlines: inlines, hasErrors: !errors.isEmpty || !formErrors.isEmpty, formErrors: formErrors,
             canSave: model.can(record == nil ? .add : .change), deleteURL: record != nil && model.can(.delete) ? record.map { site.deleteURL(model, id: $0.id) } : nil,
-            links: []
+            links: record.map { site.links(model, id: $0.id) } ?? []
         )
     }
 }

@@ -24,6 +24,16 @@ struct AdminSite: Sendable {
     func addURL(_ model: AdminModel) -> String { "\(prefix)/\(model.name)/add/" }
     func changeURL(_ model: AdminModel, id: Int64) -> String { "\(prefix)/\(model.name)/\(id)/" }
     func deleteURL(_ model: AdminModel, id: Int64) -> String { "\(prefix)/\(model.name)/\(id)/delete/" }
+    func invoiceURL(orderID: Int64) -> String { "\(prefix)/invoice/\(orderID)/" }
+
+    /// Buttons on a record's page: the book's "View Invoice" and "Download Invoice as PDF".
+    func links(_ model: AdminModel, id: Int64) -> [AdminFormPage.Link] {
+        guard hasInvoices, model.table == "shopOrder" else { return [] }
+        return [
+            AdminFormPage.Link(label: "View Invoice", url: invoiceURL(orderID: id)),
+            AdminFormPage.Link(label: "Download Invoice as PDF", url: invoiceURL(orderID: id) + "?format=pdf"),
+        ]
+    }
 
     static let owners = AdminSite(
         kind: .owners, prefix: "/admin", header: "BookTime owners administration", headerColor: "black", captionColor: "grey",
