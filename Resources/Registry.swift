@@ -44,6 +44,7 @@ public enum EmbeddedResources {
         "templates/admin_log.mustache": PackageResources.admin_log_mustache,
         "templates/partial_admin_control.mustache": PackageResources.partial_admin_control_mustache,
         "templates/admin_invoice.mustache": PackageResources.admin_invoice_mustache,
+        "templates/admin_report.mustache": PackageResources.admin_report_mustache,
         "static/site.css": PackageResources.site_css,
         "static/site.js": PackageResources.site_js,
         "static/favicon.svg": PackageResources.favicon_svg,

@@ -16,6 +16,11 @@ struct AdminController {
         group.get("/", use: index)
         if site.kind == .owners { group.get("log/", use: log) }
         if site.hasInvoices { group.get("invoice/{order}/", use: invoice) }
+        if site.hasReports {
+            group.get("orders_per_day/", use: ordersPerDay)
+            group.get("most_bought_products/", use: mostBoughtProducts)
+            group.post("most_bought_products/", use: mostBoughtProducts)
+        }
         group.get("{model}/", use: list)
         group.post("{model}/", use: listPost)
         group.get("{model}/add/", use: add)
@@ -37,6 +42,7 @@ struct AdminController {
 
         let site: AdminSiteView
         let models: [Entry]
+        let reports: [Entry]
         let hasReports: Bool
     }
 
@@ -45,7 +51,13 @@ struct AdminController {
         let entries = site.models.filter { $0.can(.view) }.map {
             IndexPage.Entry(label: $0.plural, url: site.listURL($0), addURL: $0.can(.add) ? site.addURL($0) : nil)
         }
-        let page = IndexPage(site: AdminSiteView(site, actor: actor), models: entries, hasReports: false)
+        let reports =
+            site.hasReports
+            ? [
+                IndexPage.Entry(label: "Orders per day", url: site.prefix + "/orders_per_day/", addURL: nil),
+                IndexPage.Entry(label: "Most bought products", url: site.prefix + "/most_bought_products/", addURL: nil),
+            ] : []
+        let page = IndexPage(site: AdminSiteView(site, actor: actor), models: entries, reports: reports, hasReports: !reports.isEmpty)
         return views.render("admin_index", page: page, title: "Site administration | \(site.header)", request: request, context: context)
     }
 

@@ -33,3 +33,9 @@ func utcDateTime(_ date: Date) -> String {
     let parts = utcParts(date)
     return utcLongDate(date) + String(format: ", %02d:%02d UTC", parts.tm_hour, parts.tm_min)
 }
+
+/// `2026-11-22`: the UTC day, as SQLite's `date()` writes it.
+func utcISODay(_ date: Date) -> String {
+    let parts = utcParts(date)
+    return String(format: "%04d-%02d-%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
+}
