@@ -45,6 +45,7 @@ public enum EmbeddedResources {
         "templates/partial_admin_control.mustache": PackageResources.partial_admin_control_mustache,
         "templates/admin_invoice.mustache": PackageResources.admin_invoice_mustache,
         "templates/admin_report.mustache": PackageResources.admin_report_mustache,
+        "templates/order_dashboard.mustache": PackageResources.order_dashboard_mustache,
         "static/site.css": PackageResources.site_css,
         "static/site.js": PackageResources.site_js,
         "static/favicon.svg": PackageResources.favicon_svg,

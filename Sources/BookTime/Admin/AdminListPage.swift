@@ -67,7 +67,7 @@ struct AdminListPage {
     let listURL: String
     let hasSearch: Bool
     let search: String
-    let hiddenQuery: [(name: String, value: String)]
+    let hiddenQuery: [AdminChoice]
     /// The list's current query, so a POST can come back to the same view.
     let queryString: String
     let filters: [Filter]
@@ -115,7 +115,8 @@ struct AdminListPage {
         }
         hasFilters = !filters.isEmpty
         queryString = String(Self.queryString(query).dropFirst())
-        hiddenQuery = query.filters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } + (query.sort.map { [("o", $0)] } ?? [])
+        hiddenQuery = query.filters.sorted { $0.key < $1.key }.map { AdminChoice(value: $0.value, label: $0.key) }
+            + (query.sort.map { [AdminChoice(value: $0, label: "o")] } ?? [])
 
         headers = model.columns.map { column in
             guard column.sortable else { return Header(label: column.label, sortURL: nil, sortedAscending: false, sortedDescending: false) }

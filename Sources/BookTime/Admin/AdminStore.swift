@@ -121,17 +121,19 @@ struct AdminStore: Sendable {
         return "ORDER BY \(model.defaultOrder)"
     }
 
-    func list(_ model: AdminModel, query: AdminListQuery) async throws -> (rows: [AdminListRow], total: Int) {
+    /// One page of rows, or with `everything` all of them (CSV exports).
+    func list(_ model: AdminModel, query: AdminListQuery, everything: Bool = false) async throws -> (rows: [AdminListRow], total: Int) {
         let (whereSQL, arguments) = whereClause(model, query)
         let editable = model.listEditable.compactMap(model.field)
         let selects = ["t.id"] + model.columns.map(\.sql) + editable.map { "t.\($0.column)" }
-        let offset = (max(query.page, 1) - 1) * AdminListQuery.pageSize
+        let offset = everything ? 0 : (max(query.page, 1) - 1) * AdminListQuery.pageSize
+        let limit = everything ? -1 : AdminListQuery.pageSize
         return try await db.reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(model.table) t \(whereSQL)", arguments: arguments) ?? 0
             let rows = try Row.fetchAll(
                 db,
                 sql: "SELECT \(selects.joined(separator: ", ")) FROM \(model.table) t \(whereSQL) \(orderClause(model, query.sort)) LIMIT ? OFFSET ?",
-                arguments: arguments + [AdminListQuery.pageSize, offset]
+                arguments: arguments + [limit, offset]
             )
             let list = rows.map { row in
                 let values = (0..<model.columns.count).map { row[$0 + 1] as DatabaseValue }

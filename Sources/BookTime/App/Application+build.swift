@@ -73,6 +73,7 @@ public func buildApplication(
     for site in AdminSite.all {
         AdminController(site: site, store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
     }
+    OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
 
     var services: [any Service] = [sessionStore, mailSender, catalogVersion]
     if config.themeDirectory != nil {

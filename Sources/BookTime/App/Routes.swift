@@ -28,6 +28,8 @@ public enum Routes {
     public static let ownersAdmin = "/admin/"
     public static let officeAdmin = "/office-admin/"
     public static let dispatchAdmin = "/dispatch-admin/"
+    /// The staff's order dashboard.
+    public static let orderDashboard = "/order-dashboard/"
 
     public static let addToBasket = "/add_to_basket/"
     public static let basket = "/basket/"

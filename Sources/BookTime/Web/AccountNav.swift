@@ -30,6 +30,7 @@ struct AccountNav {
             if user.has(.owner) { links.append(Link(label: "Owners admin", url: Routes.ownersAdmin)) }
             if user.has(.employee) { links.append(Link(label: "Office admin", url: Routes.officeAdmin)) }
             if user.has(.dispatcher) { links.append(Link(label: "Dispatch admin", url: Routes.dispatchAdmin)) }
+            if user.isStaff { links.append(Link(label: "Orders", url: Routes.orderDashboard)) }
         }
         self.backOffice = links
     }
