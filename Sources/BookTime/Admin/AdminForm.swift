@@ -103,7 +103,8 @@ enum AdminForm {
             site: AdminSiteView(site, actor: actor), heading: heading, modelPlural: model.plural, listURL: site.listURL(model),
             actionURL: record.map { site.changeURL(model, id: $0.id) } ?? site.addURL(model), fingerprint: record?.fingerprint ?? "",
             fieldsets: fieldsets, inlines: inlines, hasErrors: !errors.isEmpty || !formErrors.isEmpty, formErrors: formErrors,
-            canSave: model.can(record == nil ? .add : .change), deleteURL: record != nil && model.can(.delete) ? record.map { site.deleteURL(model, id: $0.id) } : nil,
+            canSave: model.can(record == nil ? .add : .change)
+                && (fieldsets.contains { $0.fields.contains { !$0.readOnly } } || inlines.contains { $0.rows.contains { $0.inputs.contains { !$0.readOnly } } }), deleteURL: record != nil && model.can(.delete) ? record.map { site.deleteURL(model, id: $0.id) } : nil,
             links: record.map { site.links(model, id: $0.id) } ?? []
         )
     }

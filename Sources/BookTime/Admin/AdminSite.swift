@@ -41,6 +41,7 @@ struct AdminSite: Sendable {
         models: [
             CatalogAdmin.product(for: .owners), CatalogAdmin.tag(for: .owners), CatalogAdmin.image(for: .owners),
             AccountsAdmin.user, AccountsAdmin.address(for: .owners), BasketAdmin.basket, OrderAdmin.order(for: .owners),
+            OutboxAdmin.outbox,
         ],
         hasReports: true, hasInvoices: true
     )

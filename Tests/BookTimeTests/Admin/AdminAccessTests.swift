@@ -9,11 +9,11 @@ import Testing
 /// sites and group permissions (§6.2, §6.3, §7.2) say. The expectations are written out here,
 /// not read from the declarations they check.
 @Suite struct AdminAccessTests {
-    static let allModels = ["product", "producttag", "productimage", "user", "address", "basket", "order"]
+    static let allModels = ["product", "producttag", "productimage", "user", "address", "basket", "order", "email"]
 
     /// Site → model → what its role may do: v(iew), a(dd), c(hange), d(elete).
     static let expected: [AdminSite.Kind: [String: String]] = [
-        .owners: ["product": "vacd", "producttag": "vacd", "productimage": "vcd", "user": "vcd", "address": "vcd", "basket": "vcd", "order": "vcd"],
+        .owners: ["product": "vacd", "producttag": "vacd", "productimage": "vcd", "user": "vcd", "address": "vcd", "basket": "vcd", "order": "vcd", "email": "vc"],
         .office: ["product": "vacd", "producttag": "vc", "productimage": "vcd", "address": "vcd", "order": "vc"],
         .dispatch: ["product": "vc", "producttag": "v", "order": "vc"],
     ]

@@ -18,6 +18,8 @@ struct AdminShop {
     let addressID: Int64
     let basketID: Int64
     let order: Order
+    /// The order's confirmation email.
+    let emailID: Int64
 
     func browser(_ role: Role?) -> TestBrowser {
         switch role {
@@ -38,6 +40,7 @@ struct AdminShop {
         case "user": customerID
         case "address": addressID
         case "basket": basketID
+        case "email": emailID
         default: order.id ?? 0
         }
     }
@@ -81,7 +84,8 @@ struct AdminShop {
         return AdminShop(
             owner: browsers[.owner]!, employee: browsers[.employee]!, dispatcher: browsers[.dispatcher]!, customer: browsers[.customer]!,
             anonymous: TestBrowser(client: browser.client), product: product, tagID: tagID, imageID: imageID, customerID: customerID,
-            addressID: address.id ?? 0, basketID: basketID, order: order
+            addressID: address.id ?? 0, basketID: basketID, order: order,
+            emailID: try await db.reader.read { try Int64.fetchOne($0, sql: "SELECT MAX(id) FROM emailOutbox") } ?? 0
         )
     }
 }
