@@ -27,6 +27,7 @@ struct AdminController {
         group.post("{model}/add/", use: add)
         group.get("{model}/{id}/", use: change)
         group.post("{model}/{id}/", use: change)
+        group.post("{model}/{id}/images/", use: uploadImage)
         group.get("{model}/{id}/delete/", use: delete)
         group.post("{model}/{id}/delete/", use: delete)
     }
@@ -258,6 +259,44 @@ struct AdminController {
             currency: currency
         )
         return views.render("admin_form", page: page, title: "\(page.heading) | \(site.header)", request: request, context: context, status: status)
+    }
+
+    // MARK: Images
+
+    /// A picture for a product, from the change page's upload form: checked by its content,
+    /// thumbnailed off the event loop, stored with an audit entry; the same picture twice once.
+    @Sendable func uploadImage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let (model, actor) = try resolve(context, .change)
+        guard model.acceptsImages, let id = context.parameters.get("id", as: Int64.self), let record = try await store.record(model, id: id) else {
+            throw HTTPError(.notFound)
+        }
+        let back = site.changeURL(model, id: id)
+        let form: MultipartForm
+        do {
+            form = try await request.multipartForm(limit: context.maxMultipartSize)
+        } catch is MultipartForm.Failure {
+            throw HTTPError(.badRequest, message: "Send the image from the upload form.")
+        }
+        guard let file = form.file("image"), !file.data.isEmpty else {
+            context.flash.add(.error, "Choose an image to upload.")
+            return .redirect(to: back, type: .normal)
+        }
+        do {
+            let processed = try await ImageProcessing.processOffLoop(file.data)
+            let added = try await store.db.dbWriter.write { db -> Bool in
+                guard let image = try AppDatabase.attach(processed, to: id, db) else { return false }
+                try AdminLog.record(
+                    db, user: actor, site: site, model: model, objectID: id, title: record.title, action: "change",
+                    changes: [AdminLogEntry.Change(field: "images", old: "", new: "added image \(image.id ?? 0) (\(file.filename))")]
+                )
+                return true
+            }
+            context.flash.add(.success, added ? "The image was added to “\(record.title)”." : "“\(record.title)” already has this image.")
+        } catch let error as ImageError {
+            context.flash.add(.error, "The image was not added: \(error.description).")
+        }
+        return .redirect(to: back, type: .normal)
     }
 
     // MARK: Delete

@@ -84,7 +84,12 @@ enum AdminForm {
             let rows = (record?.inlineRows[inline.table] ?? []).map { row in
                 AdminFormPage.InlineRow(
                     id: row.id, idsName: "\(inline.table)-ids",
-                    cells: zip(inline.columns, row.values).map { AdminValues.display($1, format: $0.format, currency: currency) },
+                    cells: zip(inline.columns, row.values).map { column, value in
+                        if case .thumbnail = column.format, let hash = String.fromDatabaseValue(value) {
+                            return AdminListPage.Cell(text: "", thumbnailURL: Routes.image(hash: hash), linkURL: nil)
+                        }
+                        return AdminListPage.Cell(text: AdminValues.display(value, format: column.format, currency: currency), thumbnailURL: nil, linkURL: nil)
+                    },
                     inputs: inline.fields.map { field in
                         let name = "\(inline.table)-\(row.id)-\(field.name)"
                         return AdminFieldView(
@@ -105,7 +110,8 @@ enum AdminForm {
             fieldsets: fieldsets, inlines: inlines, hasErrors: !errors.isEmpty || !formErrors.isEmpty, formErrors: formErrors,
             canSave: model.can(record == nil ? .add : .change)
                 && (fieldsets.contains { $0.fields.contains { !$0.readOnly } } || inlines.contains { $0.rows.contains { $0.inputs.contains { !$0.readOnly } } }), deleteURL: record != nil && model.can(.delete) ? record.map { site.deleteURL(model, id: $0.id) } : nil,
-            links: record.map { site.links(model, id: $0.id) } ?? []
+            links: record.map { site.links(model, id: $0.id) } ?? [],
+            uploadURL: record != nil && model.acceptsImages && model.can(.change) ? record.map { site.changeURL(model, id: $0.id) + "images/" } : nil
         )
     }
 }

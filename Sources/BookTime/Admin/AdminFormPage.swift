@@ -103,7 +103,7 @@ struct AdminFormPage {
         let id: Int64
         /// The hidden input listing the rows this form edits.
         let idsName: String
-        let cells: [String]
+        let cells: [AdminListPage.Cell]
         let inputs: [AdminFieldView]
     }
 
@@ -132,4 +132,6 @@ struct AdminFormPage {
     let canSave: Bool
     let deleteURL: String?
     let links: [Link]
+    /// Where the image upload form posts, when this record takes images.
+    let uploadURL: String?
 }

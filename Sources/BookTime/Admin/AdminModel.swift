@@ -163,6 +163,8 @@ struct AdminModel: Sendable {
     var touch: [String] = []
     /// Columns set once, when a row is added (`createdAt`, `dateJoined`).
     var addDefaults: [String] = []
+    /// The change page takes image uploads for this record (products).
+    var acceptsImages = false
 
     func field(_ name: String) -> AdminField? { fields.first { $0.name == name } }
 

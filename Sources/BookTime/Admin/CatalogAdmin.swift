@@ -49,15 +49,27 @@ enum CatalogAdmin {
             AdminRelation(label: "basket lines", table: "basketLine", column: "productId", protects: false),
             AdminRelation(label: "order lines", table: "orderLine", column: "productId", protects: true),
         ]
+        var images = AdminInline(
+            title: "Images", table: "productImage", foreignKey: "productId",
+            columns: [
+                AdminColumn(name: "thumbnail", label: "Thumbnail", sql: "t.thumbnailHash", format: .thumbnail),
+                AdminColumn(name: "created_at", label: "Uploaded", sql: "t.createdAt", format: .dateTime),
+            ],
+            fields: [AdminField(name: "position", column: "position", label: "Position", kind: .integer(0...1000))],
+            order: "t.position, t.id"
+        )
         switch site {
         case .owners, .office:
             model.permissions = [.view, .add, .change, .delete]
             model.actions = [setActive(true), setActive(false)]
+            model.acceptsImages = true
         case .dispatch:
             // DispatchersProductAdmin: "in stock" (and the copies count) is all a dispatcher changes.
             model.permissions = [.view, .change]
             model.readOnly = ["author", "description", "price", "tags", "active"]
+            images.readOnly = ["position"]
         }
+        model.inlines = [images]
         return model
     }
 

@@ -28,4 +28,7 @@ public struct AppRequestContext: RequestContext, SessionRequestContext {
 
     /// Form bodies are small: anything larger is refused before it is read.
     public var maxUploadSize: Int { 1024 * 1024 }
+
+    /// File uploads (product images): the request body limit still applies first.
+    public var maxMultipartSize: Int { 10 * 1024 * 1024 }
 }

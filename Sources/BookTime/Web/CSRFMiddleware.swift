@@ -51,9 +51,17 @@ struct CSRFMiddleware: RouterMiddleware {
         token.count == 43 && token.utf8.allSatisfy { $0.isBase64URL }
     }
 
-    /// The token from the header, or from the url-encoded body (which stays readable for the handler).
+    /// The token from the header, or from the url-encoded or multipart body (which stays readable
+    /// for the handler).
     private func submittedToken(_ request: inout Request, context: Context) async throws -> String? {
         if let header = request.headers[Self.headerName] { return header }
+        if MultipartForm.boundary(contentType: request.headers[.contentType]) != nil {
+            do {
+                return try await request.multipartForm(limit: context.maxMultipartSize).value(Self.fieldName)
+            } catch is MultipartForm.Failure {
+                return nil
+            }
+        }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         return FormData(body: body).value(Self.fieldName)
