@@ -21,7 +21,7 @@ enum AccountsAdmin {
             defaultOrder: "t.email"
         )
         model.fields = [
-            AdminField(name: "email", column: "email", label: "Email address", kind: .text(maxLength: EmailAddress.maxLength)),
+            AdminField(name: "email", column: "email", label: "Email address", kind: .email),
             AdminField(name: "first_name", column: "firstName", label: "First name", kind: .text(maxLength: 150, required: false)),
             AdminField(name: "last_name", column: "lastName", label: "Last name", kind: .text(maxLength: 150, required: false)),
             AdminField(
@@ -49,9 +49,38 @@ enum AccountsAdmin {
             AdminRelation(label: "baskets", table: "basket", column: "userId", protects: false),
             AdminRelation(label: "orders", table: "shopOrder", column: "userId", protects: true),
         ]
-        model.permissions = [.view, .change, .delete]
+        model.addFields = [
+            AdminField(name: "email", column: "email", label: "Email address", kind: .email),
+            AdminField(name: "role", column: "role", label: "Role", kind: .choice(roles), help: "Employees and dispatchers are staff in their group."),
+            AdminField(name: "password1", column: "", label: "Password", kind: .password, help: PasswordPolicy.help),
+            AdminField(name: "password2", column: "", label: "Password confirmation", kind: .password, help: "Enter the same password as before, for verification."),
+        ]
+        model.create = createUser
+        model.permissions = [.view, .add, .change, .delete]
         return model
     }()
+
+    static let roles = [
+        AdminChoice(value: Role.customer.rawValue, label: "Customer"), AdminChoice(value: Role.employee.rawValue, label: "Employee (central office)"),
+        AdminChoice(value: Role.dispatcher.rawValue, label: "Dispatcher"), AdminChoice(value: Role.owner.rawValue, label: "Owner"),
+    ]
+
+    /// Django's `UserCreationForm` in the admin: the same rules as sign-up and `booktime createuser`.
+    static let createUser: AdminCreate = { db, values in
+        guard values["password1"] == values["password2"] else {
+            throw AdminSaveError.fieldErrors(["password2": "The two password fields didn’t match."])
+        }
+        guard let role = values["role"].flatMap(Role.init(rawValue:)) else { throw AdminSaveError.fieldErrors(["role": AdminFieldError.invalidChoice.description]) }
+        do {
+            let user = try await db.createUser(email: values["email"] ?? "", password: values["password1"] ?? "", role: role)
+            return user.id ?? 0
+        } catch let error as AccountError {
+            switch error {
+            case .invalidEmail, .duplicateEmail: throw AdminSaveError.fieldErrors(["email": error.description])
+            case .weakPassword: throw AdminSaveError.fieldErrors(["password1": error.description])
+            }
+        }
+    }
 
     static func address(for site: AdminSite.Kind) -> AdminModel {
         var model = AdminModel(

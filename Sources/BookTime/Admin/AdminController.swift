@@ -223,6 +223,9 @@ struct AdminController {
         }
         guard model.can(id == nil ? .add : .change) else { throw HTTPError(.forbidden) }
         let form = try await request.formData(context: context)
+        if id == nil, let create = model.create {
+            return try await createWithOwnForm(model, create: create, actor: actor, form: form, request: request, context: context)
+        }
         let (submission, errors) = AdminForm.parse(form, model: model, readOnly: model.readOnlyFields(isOwner: actor.isOwner, adding: id == nil))
         var formErrors: [String] = []
         var fieldErrors = errors
@@ -248,6 +251,36 @@ struct AdminController {
             model, record: record, actor: actor, form: form, errors: fieldErrors, formErrors: formErrors, request: request, context: context,
             status: .unprocessableContent
         )
+    }
+
+    /// An add form of the model's own fields (a user and their password), made by its `create`.
+    func createWithOwnForm(
+        _ model: AdminModel, create: AdminCreate, actor: AdminActor, form: FormData, request: Request, context: AppRequestContext
+    ) async throws -> Response {
+        var values: [String: String] = [:]
+        var errors: [String: String] = [:]
+        for field in model.addFields {
+            switch AdminValues.parse(form.value(field.name), kind: field.kind) {
+            case .success(let value): values[field.name] = String.fromDatabaseValue(value) ?? ""
+            case .failure(let error): errors[field.name] = error.description
+            }
+        }
+        if errors.isEmpty {
+            do {
+                let id = try await create(store.db, values)
+                let values = values
+                try await store.db.dbWriter.write { db in
+                    let title = try String.fetchOne(db, sql: "SELECT \(model.titleSQL) FROM \(model.table) t WHERE t.id = ?", arguments: [id]) ?? "#\(id)"
+                    let changes = model.addFields.filter { $0.kind.isShownInLog }.map { AdminLogEntry.Change(field: $0.name, old: "", new: values[$0.name] ?? "") }
+                    try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "add", changes: changes)
+                }
+                context.flash.add(.success, "The \(model.label.lowercased()) “\(values["email"] ?? "#\(id)")” was added successfully. You may edit it again below.")
+                return .redirect(to: site.changeURL(model, id: id), type: .normal)
+            } catch AdminSaveError.fieldErrors(let fieldErrors) {
+                errors = fieldErrors
+            }
+        }
+        return try await renderForm(model, record: nil, actor: actor, form: form, errors: errors, request: request, context: context, status: .unprocessableContent)
     }
 
     func renderForm(

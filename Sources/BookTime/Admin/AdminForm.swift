@@ -68,14 +68,16 @@ enum AdminForm {
                 )
             }
         }
-        let sets = model.fieldsets.isEmpty ? [AdminFieldset(title: nil, fields: model.fields.map(\.name))] : model.fieldsets
+        var sets = model.fieldsets.isEmpty ? [AdminFieldset(title: nil, fields: model.fields.map(\.name))] : model.fieldsets
+        let ownAddForm = adding && model.create != nil
+        if ownAddForm { sets = [AdminFieldset(title: nil, fields: model.addFields.map(\.name))] }
         var fieldsets: [AdminFormPage.Fieldset] = []
         for set in sets {
             var views: [AdminFieldView] = []
             for name in set.fields {
-                guard let field = model.field(name) else { continue }
+                guard let field = ownAddForm ? model.addFields.first(where: { $0.name == name }) : model.field(name) else { continue }
                 if adding, case .dateTime = field.kind { continue }
-                if adding, readOnly.contains(name) { continue }
+                if adding, !ownAddForm, readOnly.contains(name) { continue }
                 views.append(try await view(field))
             }
             if !views.isEmpty { fieldsets.append(AdminFormPage.Fieldset(title: set.title, fields: views)) }
@@ -117,6 +119,12 @@ enum AdminForm {
 }
 
 extension AdminFieldKind {
+    /// Everything but passwords may be written to the audit log.
+    var isShownInLog: Bool {
+        if case .password = self { return false }
+        return true
+    }
+
     /// Fields no form sets.
     var isReadOnlyAlways: Bool {
         if case .dateTime = self { return true }

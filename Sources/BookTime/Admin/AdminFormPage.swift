@@ -40,7 +40,7 @@ struct AdminFieldView {
         self.error = error
         self.readOnly = readOnly
         let text = posted ?? AdminValues.formText(value, kind: field.kind)
-        self.value = text
+        var shown = text
         var display = AdminValues.display(value, kind: field.kind, currency: currency)
         var isInput = false, isTextarea = false, isCheckbox = false, isSelect = false, isMultiSelect = false
         var inputType = "text"
@@ -70,6 +70,14 @@ struct AdminFieldView {
             isInput = true
             inputType = "number"
             if let foreignLabel { display = foreignLabel }
+        case .email:
+            isInput = true
+            inputType = "email"
+            maxLength = EmailAddress.maxLength
+        case .password:
+            isInput = true
+            inputType = "password"
+            shown = ""
         case .dateTime:
             break
         case .manyToMany:
@@ -79,6 +87,7 @@ struct AdminFieldView {
             if display.isEmpty { display = "–" }
         }
         self.display = display
+        self.value = shown
         self.isInput = isInput
         self.isTextarea = isTextarea
         self.isCheckbox = isCheckbox

@@ -35,7 +35,15 @@ enum AdminFieldKind: Sendable {
     case dateTime
     /// Rows of another table linked through a link table (a product's tags, a user's groups).
     case manyToMany(AdminManyToMany)
+    /// An email address, normalised as sign-up does.
+    case email
+    /// A new password: never shown, never trimmed; only a model's `create` reads it.
+    case password
 }
+
+/// Adds a record that the generic insert cannot make (a user: the password is hashed first).
+/// Gets the posted add-form values by field name; throws `AdminSaveError` for the form.
+typealias AdminCreate = @Sendable (_ db: AppDatabase, _ values: [String: String]) async throws -> Int64
 
 /// A many-to-many field: `linkTable(ownKey, otherKey)` pointing at `otherTable`, named by `label`.
 struct AdminManyToMany: Sendable {
@@ -165,6 +173,9 @@ struct AdminModel: Sendable {
     var addDefaults: [String] = []
     /// The change page takes image uploads for this record (products).
     var acceptsImages = false
+    /// The add form's own fields and how a record is made from them (Django's `add_fieldsets`).
+    var addFields: [AdminField] = []
+    var create: AdminCreate? = nil
 
     func field(_ name: String) -> AdminField? { fields.first { $0.name == name } }
 

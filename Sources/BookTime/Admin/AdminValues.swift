@@ -123,6 +123,13 @@ enum AdminValues {
         case .foreignKey:
             guard let id = Int64(text), id > 0 else { return .failure(text.isEmpty ? .required : .invalidChoice) }
             return .success(id.databaseValue)
+        case .email:
+            guard !text.isEmpty else { return .failure(.required) }
+            guard let email = EmailAddress.normalize(text) else { return .failure(.message("Enter a valid email address.")) }
+            return .success(email.databaseValue)
+        case .password:
+            guard let posted, !posted.isEmpty else { return .failure(.required) }
+            return .success(posted.databaseValue)
         case .dateTime, .manyToMany:
             return .failure(.message("This field cannot be set from a form."))
         }
