@@ -336,7 +336,7 @@ struct AdminStore: Sendable {
         var changes: [AdminLogEntry.Change] = []
         for inline in model.inlines {
             let rows = current.inlineRows[inline.table] ?? []
-            for (rowID, values) in submission.inline[inline.table] ?? [:] {
+            for (rowID, values) in (submission.inline[inline.table] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 guard let row = rows.first(where: { $0.id == rowID }) else { throw AdminSaveError.formError("That line is not part of this \(model.label.lowercased()).") }
                 for field in inline.fields where !inline.readOnly.contains(field.name) {
                     guard let new = values[field.name], let old = row.editable[field.name], new != old else { continue }

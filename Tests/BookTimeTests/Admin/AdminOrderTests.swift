@@ -99,7 +99,7 @@ import Testing
                 + [("orderLine-\(lines[0].id!)-status", "30"), ("orderLine-\(lines[1].id!)-status", "40")]
             #expect(try await shop.dispatcher.post("/dispatch-admin/order/\(id)/", form: sendSecond).status == .seeOther)
             #expect(try await Self.order(db, id)?.status == .done, "the last finished line closes the order")
-            #expect(try await Self.history(db, id).map(\.toStatus).suffix(4) == [20, 30, 40, 30])
+            #expect(try await Self.history(db, id).map(\.toStatus).suffix(4) == [30, 20, 40, 30], "lines in order, then the order")
             #expect(try await shop.dispatcher.get("/dispatch-admin/order/\(id)/").status == .notFound, "a done order leaves the dispatch list")
         }
     }
