@@ -124,7 +124,15 @@ struct AdminController {
         if form.value("_save") != nil {
             return try await saveListEdits(model, actor: actor, form: form, back: back, request: request, context: context)
         }
-        let ids = Array(Set(form.values("_selected").compactMap { Int64($0) })).sorted()
+        var ids = Array(Set(form.values("_selected").compactMap { Int64($0) })).sorted()
+        if form.value("select_across") == "1" {
+            let query = AdminListPage.query(parameters(form.value("_query") ?? ""), model: model)
+            ids = try await store.ids(model, query: query)
+            guard ids.count <= 10_000 else {
+                context.flash.add(.error, "That is more than 10,000 \(model.plural.lowercased()): narrow the list with a search or a filter first.")
+                return .redirect(to: back, type: .normal)
+            }
+        }
         guard !ids.isEmpty else {
             context.flash.add(.warning, "Items must be selected in order to perform actions on them. No items have been changed.")
             return .redirect(to: back, type: .normal)

@@ -80,6 +80,8 @@ struct AdminListPage {
     let hasActions: Bool
     let hasListEditable: Bool
     let countText: String
+    /// More rows match than this page shows: offer to act on all of them.
+    let canSelectAcross: Bool
     let previousURL: String?
     let nextURL: String?
     let pageText: String
@@ -160,6 +162,7 @@ struct AdminListPage {
         hasActions = !actions.isEmpty
 
         let pages = max(1, (total + AdminListQuery.pageSize - 1) / AdminListQuery.pageSize)
+        canSelectAcross = hasActions && total > rows.count
         countText = "\(total) \(total == 1 ? model.label.lowercased() : model.plural.lowercased())"
         pageText = "Page \(min(query.page, pages)) of \(pages)"
         var previous = query

@@ -145,6 +145,14 @@ struct AdminStore: Sendable {
         }
     }
 
+    /// Every id the list query matches (Django's "select all N across pages"), at most `limit`.
+    func ids(_ model: AdminModel, query: AdminListQuery, limit: Int = 10_000) async throws -> [Int64] {
+        let (whereSQL, arguments) = whereClause(model, query)
+        return try await db.reader.read { db in
+            try Int64.fetchAll(db, sql: "SELECT t.id FROM \(model.table) t \(whereSQL) ORDER BY t.id LIMIT ?", arguments: arguments + [limit + 1])
+        }
+    }
+
     // MARK: Records
 
     func record(_ model: AdminModel, id: Int64) async throws -> AdminRecord? {

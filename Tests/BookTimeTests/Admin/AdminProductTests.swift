@@ -179,6 +179,32 @@ import Testing
         }
     }
 
+    @Test func anActionCanTakeEveryMatchingRowAcrossPages() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db)
+            try await db.dbWriter.write { db in
+                for index in 0..<150 {
+                    try db.execute(
+                        sql: "INSERT INTO product (name, slug, price, dateUpdated) VALUES (?, ?, 100, ?)",
+                        arguments: ["Pamphlet \(index)", "pamphlet-\(index)", Date.now]
+                    )
+                }
+            }
+            let list = try await shop.owner.get("/admin/product/?q=pamphlet")
+            #expect(list.text.contains("all 150 products, not only this page"))
+            let ask = try await shop.owner.post(
+                "/admin/product/", form: [("action", "make_inactive"), ("select_across", "1"), ("_query", "q=pamphlet")]
+            )
+            #expect(ask.text.contains("(150 products)?"))
+            let ids = ask.text.matches(of: /name="_selected" value="(\d+)"/).map { ("_selected", String($0.1)) }
+            #expect(ids.count == 150)
+            let done = try await shop.owner.post("/admin/product/", form: [("action", "make_inactive"), ("confirm", "yes"), ("_query", "q=pamphlet")] + ids)
+            #expect(done.headers[.location] == "/admin/product/?q=pamphlet")
+            let active = try await db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM product WHERE active") }
+            #expect(active == 1, "only the book outside the search stays active")
+        }
+    }
+
     @Test func anOrderedProductCannotBeDeletedATagCan() async throws {
         try await withTestApp { browser, db in
             let shop = try await AdminShop.make(browser, db)
