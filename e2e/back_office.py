@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""The back office in a browser, each role doing its job from the book: the owner edits a product
+and uploads an image; an employee marks the order paid and opens its invoice (HTML and PDF); a
+dispatcher sends the lines and sees the order leave the dispatch list, done; forbidden sites
+refuse. Run by e2e/run.sh; alone: python3 e2e/back_office.py [SCREENSHOT_DIR]."""
+import os, sqlite3, struct, subprocess, sys, urllib.request, zlib
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+from browser import Browser, Shop
+
+PASSWORD = "back office phrase 7"
+
+
+def png(path, colour):
+    row = b"\0" + bytes(colour) * 200
+    chunk = lambda t, b: struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 200, 300, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(row * 300)) + chunk(b"IEND", b""))
+
+
+def prepare(shop):
+    subprocess.run([shop.binary, "demo", shop.db], check=True, capture_output=True)
+    for role in ["owner", "employee", "dispatcher", "customer"]:
+        shop.run("createuser", "--email", f"{role}@booktime.domain", "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
+    png(os.path.join(shop.directory, "cover.png"), (40, 90, 160))
+
+
+def log_in(browser, site, email):
+    browser.driver.delete_all_cookies()
+    browser.get(f"{site}/login/")
+    browser.fill({"email": email, "password": PASSWORD}, "Log in")
+
+
+shop = Shop(prepare)
+browser = Browser(shop, sys.argv[1] if len(sys.argv) > 1 else "/tmp/booktime-shots", "backoffice")
+driver = browser.driver
+try:
+    # A customer's order: two copies of one book, one of another.
+    browser.get("/login/")
+    browser.fill({"email": "customer@booktime.domain", "password": PASSWORD}, "Sign in")
+    for slug in ["pride-and-prejudice", "pride-and-prejudice", "emma"]:
+        browser.get(f"/product/{slug}/")
+        browser.click(By.XPATH, '//button[normalize-space()="Add to basket"]')
+    browser.get("/address/create/")
+    browser.fill({"name": "Anne Elliot", "address1": "Kellynch Hall", "zip_code": "SO1 1KH", "city": "Bath", "country": "uk"}, "Add address")
+    browser.get("/order/address_select/")
+    browser.fill({}, "Place order")
+    browser.expect("Thanks for your order.")
+
+    # The owner edits a product and gives it a picture.
+    log_in(browser, "/admin", "owner@booktime.domain")
+    browser.expect("BookTime owners administration")
+    browser.shot("owner-index", phone=True)
+    browser.no_horizontal_scroll()
+    browser.click(By.CSS_SELECTOR, '.admin-module a[href="/admin/product/"]')
+    browser.fill({"q": "pride"}, "Search")
+    browser.expect("1 product<")
+    browser.click(By.LINK_TEXT, "Pride and Prejudice")
+    browser.fill({"price": "8.25", "stock_count": "12"}, "Save")
+    browser.expect("was changed successfully")
+    browser.click(By.LINK_TEXT, "Pride and Prejudice")
+    driver.find_element(By.ID, "id_image").send_keys(os.path.join(shop.directory, "cover.png"))
+    browser.click(By.XPATH, '//button[normalize-space()="Upload"]')
+    browser.expect("The image was added to “Pride and Prejudice”.")
+    assert driver.find_elements(By.CSS_SELECTOR, ".admin-fieldset img.admin-thumb"), "no thumbnail on the product page"
+    browser.shot("owner-product", phone=True)
+    browser.get("/product/pride-and-prejudice/")
+    browser.expect("£8.25")
+    browser.get("/admin/log/")
+    browser.expect("price</strong>: 8.99 → 8.25")
+    browser.shot("owner-log")
+
+    # An employee marks the order paid and opens its invoice.
+    log_in(browser, "/office-admin", "employee@booktime.domain")
+    browser.expect("BookTime central office administration")
+    browser.click(By.CSS_SELECTOR, '.admin-module a[href="/office-admin/order/"]')
+    browser.click(By.LINK_TEXT, "BT1")
+    assert not driver.find_elements(By.NAME, "user"), "employees cannot change the customer"
+    Select(driver.find_element(By.NAME, "status")).select_by_visible_text("Paid")
+    browser.click(By.XPATH, '//button[normalize-space()="Save and continue editing"]')
+    browser.expect("was changed successfully")
+    browser.expect("employee@booktime.domain")
+    browser.shot("office-order", phone=True)
+    browser.click(By.LINK_TEXT, "View Invoice")
+    browser.expect("Invoice number BT1")
+    browser.expect("Please pay within 30 days")
+    browser.shot("invoice", phone=True)
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(shop.url + "/office-admin/invoice/1/?format=pdf", headers={"Cookie": cookies})) as response:
+        pdf = response.read()
+        assert response.headers["Content-Type"] == "application/pdf"
+    assert pdf.startswith(b"%PDF-1.4") and b"Invoice number BT1" in pdf, "the invoice PDF"
+    with open(os.path.join(browser.shots, "backoffice-invoice.pdf"), "wb") as f:
+        f.write(pdf)
+    browser.get("/office-admin/orders_per_day/")
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.chart rect"), "no bars in the orders-per-day chart"
+    browser.shot("report")
+
+    # A dispatcher sends every line; the order is done and leaves the dispatch list.
+    log_in(browser, "/dispatch-admin", "dispatcher@booktime.domain")
+    browser.expect("BookTime central dispatch administration")
+    browser.click(By.CSS_SELECTOR, '.admin-module a[href="/dispatch-admin/order/"]')
+    browser.expect("1 order<")
+    browser.click(By.LINK_TEXT, "BT1")
+    browser.expect("Shipping info")
+    assert "Billing info" not in driver.page_source, "dispatchers see the shipping address only"
+    lines = driver.find_elements(By.CSS_SELECTOR, 'select[name^="orderLine-"]')
+    assert len(lines) == 3, f"expected 3 line statuses, saw {len(lines)}"
+    for select in lines:
+        Select(select).select_by_visible_text("Sent")
+    browser.shot("dispatch-order", phone=True)
+    browser.click(By.XPATH, '//button[normalize-space()="Save"]')
+    browser.expect("was changed successfully")
+    browser.expect("0 orders")
+    status = sqlite3.connect(shop.db).execute("SELECT status FROM shopOrder WHERE id = 1").fetchone()[0]
+    assert status == 30, f"the order should be DONE, is {status}"
+    browser.get("/admin/")
+    browser.expect("who has no access to the BookTime owners administration")
+    browser.shot("forbidden")
+    print(f"back office: passed, screenshots in {browser.shots}")
+finally:
+    browser.quit()
+    shop.stop()
