@@ -10,6 +10,8 @@ struct AccountsController {
     let mail: MailSettings
     let publicURL: String
 
+    var signIn: SignIn { SignIn(db: db, sessions: sessions, limits: limits) }
+
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(Routes.signup), use: signup)
         router.post(RouterPath(Routes.signup), use: submitSignup)
@@ -31,7 +33,7 @@ struct AccountsController {
     /// Django's `SignupView.form_valid`: create, sign in, welcome email, flash, then `next` or `/`.
     @Sendable func submitSignup(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
-        try limit(.signup, request: request, context: context)
+        try signIn.limit(.signup, request: request, context: context)
         let form = try await request.formData(context: context)
         let next = Self.next(request, form: form)
         var validator: FormValidator
@@ -81,33 +83,17 @@ struct AccountsController {
     /// One generic error whatever was wrong, and the same bcrypt work for unknown emails.
     @Sendable func submitLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
-        try limit(.login, request: request, context: context)
         let form = try await request.formData(context: context)
         let next = Self.next(request, form: form)
-        var validator: FormValidator
-        switch LoginForm.validate(form) {
-        case .failure(let failure):
-            validator = failure.validator
-        case .success(let credentials):
-            let account = limits.accountKey(EmailAddress.normalize(credentials.email) ?? credentials.email)
-            if limits.failuresPerAccount.isLimited(account) {
-                context.logger.notice("Sign-in refused: too many failures for one account")
-                throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(account))
-            }
-            if let user = try await db.authenticate(email: credentials.email, password: credentials.password) {
-                context.logger.info("Authentication successful for email=\(user.email)")
-                limits.failuresPerAccount.reset(account)
-                try await sessions.signIn(user, request: request, context: context)
-                return .redirect(to: LocalRedirect.target(next), type: .normal)
-            }
-            limits.failuresPerAccount.record(account)
-            validator = FormValidator(form)
-            validator.addError(LoginForm.invalidCredentials)
+        switch try await signIn.attempt(form, request: request, context: context) {
+        case .signedIn:
+            return .redirect(to: LocalRedirect.target(next), type: .normal)
+        case .refused(let validator):
+            return views.render(
+                "accounts_login", page: LoginForm.page(for: validator, next: next), title: "Sign in",
+                request: request, context: context, status: .unprocessableContent
+            )
         }
-        return views.render(
-            "accounts_login", page: LoginForm.page(for: validator, next: next), title: "Sign in",
-            request: request, context: context, status: .unprocessableContent
-        )
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -142,20 +128,5 @@ struct AccountsController {
     static func next(_ request: Request, form: FormData? = nil) -> String? {
         let value = request.uri.queryParameters.get("next") ?? form?.value("next")
         return value.flatMap { LocalRedirect.isLocalPath($0) ? $0 : nil }
-    }
-
-    func limit(_ action: AuthRateLimits.Action, request: Request, context: AppRequestContext) throws {
-        guard limits.allowAttempt(action, request: request, context: context) else {
-            context.logger.notice("Rate limit reached for \(action.rawValue) from \(limits.clientAddress(request: request, context: context))")
-            throw Self.tooManyAttempts(retryAfter: .seconds(60))
-        }
-    }
-
-    static func tooManyAttempts(retryAfter: Duration) -> HTTPError {
-        let minutes = max(1, Int((Double(retryAfter.components.seconds) / 60).rounded(.up)))
-        return HTTPError(
-            .tooManyRequests, headers: [.retryAfter: "\(retryAfter.components.seconds)"],
-            message: "There were too many attempts. Please wait \(minutes == 1 ? "a minute" : "\(minutes) minutes") and try again."
-        )
     }
 }

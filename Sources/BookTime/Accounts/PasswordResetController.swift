@@ -30,7 +30,7 @@ struct PasswordResetController {
     @Sendable func submitRequest(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         guard limits.allowAttempt(.passwordReset, request: request, context: context) else {
-            throw AccountsController.tooManyAttempts(retryAfter: .seconds(60))
+            throw SignIn.tooManyAttempts(retryAfter: .seconds(60))
         }
         let form = try await request.formData(context: context)
         switch PasswordResetRequestForm.validate(form) {
@@ -80,7 +80,7 @@ struct PasswordResetController {
     @Sendable func submitConfirm(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         guard limits.allowAttempt(.passwordReset, request: request, context: context) else {
-            throw AccountsController.tooManyAttempts(retryAfter: .seconds(60))
+            throw SignIn.tooManyAttempts(retryAfter: .seconds(60))
         }
         let token = try context.parameters.require("token")
         guard let user = try await db.passwordResetUser(token: token) else { return invalidLink(request, context: context) }

@@ -9,9 +9,11 @@ struct AdminController {
     let store: AdminStore
     let views: Views
     let currency: Currency
+    let signIn: SignIn
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(site.loginURL), use: login)
+        router.post(RouterPath(site.loginURL), use: submitLogin)
         let group = router.group(RouterPath(site.prefix)).add(middleware: AdminSiteMiddleware(site: site))
         group.get("/", use: index)
         if site.kind == .owners { group.get("log/", use: log) }
@@ -66,6 +68,31 @@ struct AdminController {
         let site: AdminSiteView
         let actionURL: String
         let signedInAs: String?
+        let email: String
+        let errors: [String]
+    }
+
+    static let staffOnly = "Please enter the correct email address and password for a staff account. Both fields may be case-sensitive."
+
+    /// Django's admin login: only users of this site's role are signed in; anyone else reads the
+    /// same error as for a wrong password.
+    @Sendable func submitLogin(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let form = try await request.formData(context: context)
+        let next = LocalRedirect.target(request.uri.queryParameters["next"].map(String.init), default: site.indexURL)
+        let role = site.role
+        switch try await signIn.attempt(form, request: request, context: context, refusal: Self.staffOnly, admits: { $0.contains(role) }) {
+        case .signedIn:
+            return .redirect(to: next, type: .normal)
+        case .refused(let validator):
+            let page = LoginPage(
+                site: AdminSiteView(site, actor: nil), actionURL: site.loginURL + "?next=" + Routes.queryEncoded(next),
+                signedInAs: nil, email: form.value("email") ?? "", errors: validator.formErrors + validator.errors.values.sorted()
+            )
+            return views.render(
+                "admin_login", page: page, title: "Log in | \(site.header)", request: request, context: context, status: .unprocessableContent
+            )
+        }
     }
 
     /// The site's own sign-in page; the form posts to the shop's login (same checks and limits).
@@ -73,8 +100,8 @@ struct AdminController {
         let next = LocalRedirect.target(request.uri.queryParameters["next"].map(String.init), default: site.indexURL)
         if let user = context.currentUser, user.has(site.role) { return .redirect(to: next, type: .normal) }
         let page = LoginPage(
-            site: AdminSiteView(site, actor: nil), actionURL: Routes.login(next: next),
-            signedInAs: context.currentUser?.email
+            site: AdminSiteView(site, actor: nil), actionURL: site.loginURL + "?next=" + Routes.queryEncoded(next),
+            signedInAs: context.currentUser?.email, email: "", errors: []
         )
         return views.render("admin_login", page: page, title: "Log in | \(site.header)", request: request, context: context)
     }

@@ -71,7 +71,10 @@ public func buildApplication(
         .addRoutes(to: router)
     OrdersController(db: db, views: views, currency: config.currency).addRoutes(to: router)
     for site in AdminSite.all {
-        AdminController(site: site, store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
+        AdminController(
+            site: site, store: AdminStore(db: db), views: views, currency: config.currency,
+            signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits)
+        ).addRoutes(to: router)
     }
     OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
 

@@ -94,6 +94,33 @@ import Testing
         }
     }
 
+    @Test func eachSiteHasItsOwnStaffOnlyLogin() async throws {
+        try await withTestApp { browser, db in
+            for role in Role.allCases {
+                try await db.createUser(email: "\(role.rawValue)@booktime.domain", password: testPassword, role: role)
+            }
+            let customer = TestBrowser(client: browser.client)
+            let refused = try await customer.post("/admin/login/", form: [("email", "customer@booktime.domain"), ("password", testPassword)])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains(AdminController.staffOnly))
+            #expect(try await customer.get("/account/").status == .seeOther, "a refused user is not signed in")
+
+            let employee = TestBrowser(client: browser.client)
+            let wrongSite = try await employee.post("/admin/login/", form: [("email", "employee@booktime.domain"), ("password", testPassword)])
+            #expect(wrongSite.status == .unprocessableContent)
+            let office = try await employee.post("/office-admin/login/?next=/office-admin/order/", form: [("email", "employee@booktime.domain"), ("password", testPassword)])
+            #expect(office.status == .seeOther)
+            #expect(office.headers[.location] == "/office-admin/order/")
+            #expect(try await employee.get("/office-admin/order/").status == .ok)
+
+            let owner = TestBrowser(client: browser.client)
+            let evil = try await owner.post("/admin/login/?next=//evil.example", form: [("email", "owner@booktime.domain"), ("password", testPassword)])
+            #expect(evil.headers[.location] == "/admin/", "next only to a local path")
+            let page = try await owner.get("/dispatch-admin/login/")
+            #expect(page.status == .seeOther, "an owner may enter every site")
+        }
+    }
+
     @Test func formsWithoutTheirTokenAreRefused() async throws {
         try await withTestApp { browser, db in
             let shop = try await AdminShop.make(browser, db)

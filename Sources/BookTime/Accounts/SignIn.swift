@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+
+/// One sign-in attempt, shared by the shop's login page and the back-office sites' own: the rate
+/// limits, the same bcrypt work for an unknown email, one generic error, session rotation.
+struct SignIn: Sendable {
+    let db: AppDatabase
+    let sessions: AccountSessions
+    let limits: AuthRateLimits
+
+    enum Outcome {
+        case signedIn(User)
+        /// The form to show again, with its errors.
+        case refused(FormValidator)
+    }
+
+    /// `admits` decides on the user's roles before the session is made (a staff-only login page);
+    /// a refusal reads like wrong credentials, and counts as a failure.
+    func attempt(
+        _ form: FormData, request: Request, context: AppRequestContext, refusal: String = LoginForm.invalidCredentials,
+        admits: (Set<Role>) -> Bool = { _ in true }
+    ) async throws -> Outcome {
+        try limit(.login, request: request, context: context)
+        switch LoginForm.validate(form) {
+        case .failure(let failure):
+            return .refused(failure.validator)
+        case .success(let credentials):
+            let account = limits.accountKey(EmailAddress.normalize(credentials.email) ?? credentials.email)
+            if limits.failuresPerAccount.isLimited(account) {
+                context.logger.notice("Sign-in refused: too many failures for one account")
+                throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(account))
+            }
+            if let user = try await db.authenticate(email: credentials.email, password: credentials.password),
+                let roles = try await db.userWithRoles(id: user.id ?? 0)?.roles, admits(roles)
+            {
+                context.logger.info("Authentication successful for email=\(user.email)")
+                limits.failuresPerAccount.reset(account)
+                try await sessions.signIn(user, request: request, context: context)
+                return .signedIn(user)
+            }
+            limits.failuresPerAccount.record(account)
+            var validator = FormValidator(form)
+            validator.addError(refusal)
+            return .refused(validator)
+        }
+    }
+
+    func limit(_ action: AuthRateLimits.Action, request: Request, context: AppRequestContext) throws {
+        guard limits.allowAttempt(action, request: request, context: context) else {
+            context.logger.notice("Rate limit reached for \(action.rawValue) from \(limits.clientAddress(request: request, context: context))")
+            throw Self.tooManyAttempts(retryAfter: .seconds(60))
+        }
+    }
+
+    static func tooManyAttempts(retryAfter: Duration) -> HTTPError {
+        let minutes = max(1, Int((Double(retryAfter.components.seconds) / 60).rounded(.up)))
+        return HTTPError(
+            .tooManyRequests, headers: [.retryAfter: "\(retryAfter.components.seconds)"],
+            message: "There were too many attempts. Please wait \(minutes == 1 ? "a minute" : "\(minutes) minutes") and try again."
+        )
+    }
+}
