@@ -48,7 +48,7 @@ import Testing
     @Test(arguments: AdminSite.Kind.allCases)
     func modelsAndActions(kind: AdminSite.Kind) async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [Self.siteRole[kind]!])
             let site = try #require(AdminSite.all.first { $0.kind == kind })
             let user = shop.browser(Self.siteRole[kind]!)
             let index = try await user.get(site.indexURL).text
@@ -123,7 +123,7 @@ import Testing
 
     @Test func formsWithoutTheirTokenAreRefused() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             let response = try await shop.owner.post("/admin/product/\(shop.product.id!)/", form: [("name", "Hijacked")], csrf: false)
             #expect(response.status == .forbidden)
             let name = try await db.reader.read { try String.fetchOne($0, sql: "SELECT name FROM product WHERE id = ?", arguments: [shop.product.id]) }

@@ -21,7 +21,7 @@ import Testing
 
     @Test func anEmployeeMarksAnOrderPaidButCannotChangeItsCustomer() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db, orderStatus: .new)
+            let shop = try await AdminShop.make(browser, db, orderStatus: .new, signIn: [.employee])
             let id = shop.order.id!
             let url = "/office-admin/order/\(id)/"
             let page = try await shop.employee.get(url)
@@ -47,7 +47,7 @@ import Testing
 
     @Test func theOrderListChangesStatusesThroughTheWorkflowToo() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db, orderStatus: .new)
+            let shop = try await AdminShop.make(browser, db, orderStatus: .new, signIn: [.owner])
             let id = shop.order.id!
             let search = try await shop.owner.get("/admin/order/?q=buyer%40booktime")
             #expect(search.text.contains(">BT\(id)<"), "search through the join to the customer's email")
@@ -65,7 +65,7 @@ import Testing
 
     @Test func aDispatcherSeesPaidOrdersOnlyAndSendsTheirLines() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.dispatcher])
             let unpaid = try await db.dbWriter.write { db -> Int64 in
                 try db.execute(
                     sql: """
@@ -106,7 +106,7 @@ import Testing
 
     @Test func aLineOfAnotherBasketCannotBeChangedFromThisOne() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             let otherBasket = try await db.addToBasket(basketID: nil, userID: nil, productID: shop.product.id!, quantity: 1).basketID
             let lineID = try #require(try await db.basketItems(basketID: otherBasket).first?.lineId)
             let page = try await shop.owner.get("/admin/basket/\(shop.basketID)/")

@@ -21,7 +21,7 @@ import Testing
 
     @Test func ownerChangesAProductAndTheAuditLogSaysWhat() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.employee, .owner])
             let url = "/admin/product/\(shop.product.id!)/"
             let form = try await shop.owner.get(url)
             #expect(form.text.contains("Change product: The cathedral and the bazaar"))
@@ -47,7 +47,7 @@ import Testing
 
     @Test func employeesCannotRenameButCanAdd() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.employee])
             let url = "/office-admin/product/\(shop.product.id!)/"
             let form = try await shop.employee.get(url)
             #expect(!form.text.contains("name=\"name\""), "the name is shown, not editable")
@@ -71,7 +71,7 @@ import Testing
 
     @Test func dispatchersChangeOnlyWhetherItIsInStock() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.dispatcher])
             let url = "/dispatch-admin/product/\(shop.product.id!)/"
             let form = try await shop.dispatcher.get(url)
             #expect(form.text.contains("name=\"in_stock\""))
@@ -87,7 +87,7 @@ import Testing
 
     @Test func aStaleFormIsRefusedNotSaved() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.employee, .owner])
             let url = "/admin/product/\(shop.product.id!)/"
             let mine = try await shop.owner.get(url)
             let theirs = try await shop.employee.get("/office-admin/product/\(shop.product.id!)/")
@@ -107,7 +107,7 @@ import Testing
 
     @Test func badInputShowsErrorsNextToFieldsAndChangesNothing() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             try await ShopFixtures.product(db, "Just for fun", price: 500)
             let url = "/admin/product/\(shop.product.id!)/"
             let before = try await Self.product(db, shop.product.id)
@@ -129,7 +129,7 @@ import Testing
 
     @Test func listSearchesFiltersSortsAndPages() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             try await ShopFixtures.product(db, "Zen and the art", price: 200, active: false)
             try await ShopFixtures.product(db, "Art of computer programming", price: 9000)
             let search = try await shop.owner.get("/admin/product/?q=art")
@@ -152,7 +152,7 @@ import Testing
 
     @Test func listEditableCellsAndBulkActionsWithConfirmation() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             let other = try await ShopFixtures.product(db, "Hackers", price: 700)
             let id = shop.product.id!
             let edited = try await shop.owner.post(
@@ -181,7 +181,7 @@ import Testing
 
     @Test func anActionCanTakeEveryMatchingRowAcrossPages() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             try await db.dbWriter.write { db in
                 for index in 0..<150 {
                     try db.execute(
@@ -207,7 +207,7 @@ import Testing
 
     @Test func anOrderedProductCannotBeDeletedATagCan() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             let url = "/admin/product/\(shop.product.id!)/delete/"
             let page = try await shop.owner.get(url)
             #expect(page.status == .conflict)

@@ -35,7 +35,7 @@ extension TestBrowser {
 
     @Test func anEmployeeUploadsAPicture() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.employee])
             let id = shop.product.id!
             let page = try await shop.employee.get("/office-admin/product/\(id)/")
             #expect(page.text.contains("enctype=\"multipart/form-data\""))
@@ -62,7 +62,7 @@ extension TestBrowser {
 
     @Test func whatIsNotAnImageIsRefused() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.dispatcher, .owner])
             let id = shop.product.id!
             let text = try await shop.owner.upload("/admin/product/\(id)/images/", file: Data("GIF89a, or so it says".utf8), filename: "x.jpg")
             #expect(text.status == .seeOther)

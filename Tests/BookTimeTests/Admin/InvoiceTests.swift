@@ -10,7 +10,7 @@ import Testing
 @Suite struct InvoiceTests {
     @Test func theInvoicePageShowsThePricesPaid() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.employee, .owner])
             let id = shop.order.id!
             try await db.dbWriter.write { try $0.execute(sql: "UPDATE product SET price = 1") }
             for prefix in ["/admin", "/office-admin"] {
@@ -34,7 +34,7 @@ import Testing
 
     @Test func thePDFIsARealPDFWithTheSameText() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             let id = shop.order.id!
             let response = try await shop.owner.get("/admin/invoice/\(id)/?format=pdf")
             #expect(response.status == .ok)
@@ -53,7 +53,7 @@ import Testing
 
     @Test func aLongOrderRunsOntoMorePages() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             let id = shop.order.id!
             try await db.dbWriter.write { db in
                 for _ in 0..<60 {
@@ -70,7 +70,7 @@ import Testing
 
     @Test func onlyOwnersAndTheOfficeSeeInvoices() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.customer, .dispatcher, .owner])
             let id = shop.order.id!
             #expect(try await shop.dispatcher.get("/dispatch-admin/invoice/\(id)/").status == .notFound)
             #expect(try await shop.customer.get("/admin/invoice/\(id)/").status == .forbidden)

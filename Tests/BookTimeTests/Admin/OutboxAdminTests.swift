@@ -9,7 +9,7 @@ import Testing
 @Suite struct OutboxAdminTests {
     @Test func ownersPreviewAndRetryEmails() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.employee, .owner])
             let id = shop.emailID
             try await db.dbWriter.write { db in
                 try db.execute(

@@ -32,7 +32,7 @@ import Testing
 
     @Test func mostBoughtProducts() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.customer, .dispatcher, .employee, .owner])
             try await Self.placeBookOrders(db)
             let form = try await shop.owner.get("/admin/most_bought_products/")
             #expect(form.status == .ok)
@@ -56,7 +56,7 @@ import Testing
 
     @Test func ordersPerDay() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.dispatcher, .owner])
             try await Self.placeBookOrders(db)
             try await db.dbWriter.write { db in
                 try db.execute(sql: "UPDATE shopOrder SET dateAdded = ? WHERE id = ?", arguments: [Date.now.addingTimeInterval(-3 * 86_400), shop.order.id])

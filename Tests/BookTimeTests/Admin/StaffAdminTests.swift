@@ -19,7 +19,7 @@ import Testing
 
     @Test func anOwnerCreatesAnEmployee() async throws {
         try await withTestApp { browser, db in
-            let shop = try await AdminShop.make(browser, db)
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
             let form = try await shop.owner.get("/admin/user/add/")
             #expect(form.text.contains("name=\"password1\"") && form.text.contains("name=\"role\""))
             let mismatch = try await shop.owner.post(
