@@ -64,9 +64,9 @@ enum CatalogAdmin {
             model.actions = [setActive(true), setActive(false)]
             model.acceptsImages = true
         case .dispatch:
-            // DispatchersProductAdmin: "in stock" (and the copies count) is all a dispatcher changes.
+            // DispatchersProductAdmin: "in stock" is all a dispatcher changes.
             model.permissions = [.view, .change]
-            model.readOnly = ["author", "description", "price", "tags", "active"]
+            model.readOnly = ["author", "description", "price", "tags", "active", "stock_count"]
             images.readOnly = ["position"]
         }
         model.inlines = [images]

@@ -76,11 +76,13 @@ import Testing
             let form = try await shop.dispatcher.get(url)
             #expect(form.text.contains("name=\"in_stock\""))
             #expect(!form.text.contains("name=\"price\""))
-            let saved = try await shop.dispatcher.post(url, form: [("_fingerprint", form.fingerprint), ("price", "0.01"), ("active", "")])
+            #expect(!form.text.contains("name=\"stock_count\""))
+            let saved = try await shop.dispatcher.post(url, form: [("_fingerprint", form.fingerprint), ("price", "0.01"), ("active", ""), ("stock_count", "0")])
             #expect(saved.status == .seeOther)
             let product = try #require(try await Self.product(db, shop.product.id))
             #expect(product.price == 1000)
             #expect(product.active)
+            #expect(product.stockCount == nil)
             #expect(!product.inStock, "the unticked box was the one change allowed")
         }
     }
