@@ -53,6 +53,8 @@ public func buildApplication(
         BasketMiddleware(baskets: basketReads)
         FlashMiddleware(signer: signer)
         CSRFMiddleware(exemptPrefixes: ["/api/", "/mobile-api/"], secureCookies: config.behindHTTPSProxy)
+        // Again innermost: a handler's error page knows who is signed in and what is in the basket.
+        ErrorPageMiddleware(views: views, jsonPrefixes: ["/api/", "/mobile-api/"])
     }
 
     router.get(RouterPath(Routes.healthz)) { _, _ in

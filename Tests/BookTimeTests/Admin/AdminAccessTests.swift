@@ -41,6 +41,7 @@ import Testing
                 let list = try await shop.browser(role).get(site.prefix + "/product/")
                 #expect(list.status == (allowed ? .ok : .forbidden), "\(role) on \(kind) products")
                 if allowed { #expect(index.text.contains(site.header)) }
+                if !allowed { #expect(index.text.contains("Log out"), "the error page still knows who is signed in") }
             }
         }
     }

@@ -12,7 +12,7 @@ import Testing
         try await store.set(key: "k", value: AppSession(userID: 7), expires: .seconds(60))
         #expect(try await store.get(key: "k", as: AppSession.self) == AppSession(userID: 7))
         let ttl = try #require(try await store.getWithTTL(key: "k", as: AppSession.self)?.ttl)
-        #expect(ttl > .seconds(50) && ttl <= .seconds(60))
+        #expect(ttl > .seconds(20) && ttl <= .seconds(60), "about a minute left (a loaded machine may pause for seconds)")
         try await store.remove(key: "k")
         #expect(try await store.get(key: "k", as: AppSession.self) == nil)
     }
