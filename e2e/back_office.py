@@ -3,27 +3,19 @@
 and uploads an image; an employee marks the order paid and opens its invoice (HTML and PDF); a
 dispatcher sends the lines and sees the order leave the dispatch list, done; forbidden sites
 refuse. Run by e2e/run.sh; alone: python3 e2e/back_office.py [SCREENSHOT_DIR]."""
-import os, sqlite3, struct, subprocess, sys, urllib.request, zlib
+import os, sqlite3, subprocess, sys, urllib.request
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
-from browser import Browser, Shop
+from browser import Browser, Shop, png
 
 PASSWORD = "back office phrase 7"
-
-
-def png(path, colour):
-    row = b"\0" + bytes(colour) * 200
-    chunk = lambda t, b: struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xFFFFFFFF)
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 200, 300, 8, 2, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(row * 300)) + chunk(b"IEND", b""))
 
 
 def prepare(shop):
     subprocess.run([shop.binary, "demo", shop.db], check=True, capture_output=True)
     for role in ["owner", "employee", "dispatcher", "customer"]:
         shop.run("createuser", "--email", f"{role}@booktime.domain", "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
-    png(os.path.join(shop.directory, "cover.png"), (40, 90, 160))
+    png(os.path.join(shop.directory, "cover.png"), (40, 90, 160), 200, 300)
 
 
 def log_in(browser, site, email):

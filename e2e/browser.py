@@ -1,6 +1,6 @@
 """Shared helpers of the browser tests: a BookTime server on a fresh database, and a headless
 Chromium with small click/fill/expect/screenshot helpers that always wait for the next page."""
-import os, re, subprocess, sys, tempfile
+import os, re, struct, subprocess, sys, tempfile, zlib
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -15,6 +15,15 @@ def binary():
         return os.environ["BOOKTIME_E2E_BINARY"]
     subprocess.run(["swift", "build", "--product", "booktime"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip() + "/booktime"
+
+
+def png(path, colour, width=300, height=450):
+    """A PNG of one colour (a stand-in cover)."""
+    row = b"\0" + bytes(colour) * width
+    chunk = lambda t, b: struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
 
 
 class Shop:

@@ -2,18 +2,9 @@
 """The book's Selenium test, grown up: browse → product (image switcher) → add to basket →
 basket (+/- widget) → sign up → add an address → place the order → see it in /orders/.
 Run by e2e/run.sh; alone: python3 e2e/shop_funnel.py [SCREENSHOT_DIR]."""
-import os, struct, subprocess, sys, zlib
+import os, subprocess, sys
 from selenium.webdriver.common.by import By
-from browser import Browser, Shop
-
-
-def png(path, colour):
-    """A 300x450 PNG of one colour (a stand-in cover)."""
-    row = b"\0" + bytes(colour) * 300
-    chunk = lambda t, b: struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xFFFFFFFF)
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 300, 450, 8, 2, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(row * 450)) + chunk(b"IEND", b""))
+from browser import Browser, Shop, png
 
 
 def prepare(shop):

@@ -407,7 +407,7 @@ struct AdminController {
         guard let id = context.parameters.get("order", as: Int64.self), let detail = try await store.db.order(id: id, userID: nil) else {
             throw HTTPError(.notFound)
         }
-        let orders = try site.model(named: "order").map { site.changeURL($0, id: id) } ?? site.indexURL
+        let orders = site.model(named: "order").map { site.changeURL($0, id: id) } ?? site.indexURL
         let invoice = Invoice(detail: detail, currency: currency, url: site.invoiceURL(orderID: id), backURL: orders)
         switch request.uri.queryParameters["format"] {
         case nil, "html":
@@ -461,12 +461,11 @@ struct AdminController {
                 changes: entry.decodedChanges
             )
         }
-        let pages = max(1, (total + AdminListQuery.pageSize - 1) / AdminListQuery.pageSize)
         let filter = modelName.map { "&model=" + Routes.queryEncoded($0) } ?? ""
+        let pager = AdminListPage.pager(total: total, query: AdminListQuery().with(page: pageNumber)) { "\(site.prefix)/log/?p=\($0.page)\(filter)" }
         let page = LogPage(
             site: AdminSiteView(site, actor: actor), entries: views, hasEntries: !views.isEmpty, countText: "\(total) entries",
-            previousURL: pageNumber > 1 ? "\(site.prefix)/log/?p=\(pageNumber - 1)\(filter)" : nil,
-            nextURL: pageNumber < pages ? "\(site.prefix)/log/?p=\(pageNumber + 1)\(filter)" : nil
+            previousURL: pager.previous, nextURL: pager.next
         )
         return self.views.render("admin_log", page: page, title: "Audit log | \(site.header)", request: request, context: context)
     }

@@ -120,16 +120,7 @@ struct AdminListPage {
         hiddenQuery = query.filters.sorted { $0.key < $1.key }.map { AdminChoice(value: $0.value, label: $0.key) }
             + (query.sort.map { [AdminChoice(value: $0, label: "o")] } ?? [])
 
-        headers = model.columns.map { column in
-            guard column.sortable else { return Header(label: column.label, sortURL: nil, sortedAscending: false, sortedDescending: false) }
-            var next = query
-            next.page = 1
-            next.sort = query.sort == column.name ? "-" + column.name : column.name
-            return Header(
-                label: column.label, sortURL: url(next),
-                sortedAscending: query.sort == column.name, sortedDescending: query.sort == "-" + column.name
-            )
-        }
+        headers = Self.headers(model, query: query, url: url)
         let readOnly = model.readOnlyFields(isOwner: actor.isOwner)
         let editable = model.listEditable.compactMap(model.field).filter { !readOnly.contains($0.name) }
         // An editable field with a column of its own is edited in that column (Django's way).
@@ -161,16 +152,32 @@ struct AdminListPage {
             + (model.can(.delete) ? [AdminChoice(value: "delete_selected", label: "Delete selected \(model.plural.lowercased())")] : [])
         hasActions = !actions.isEmpty
 
-        let pages = max(1, (total + AdminListQuery.pageSize - 1) / AdminListQuery.pageSize)
         canSelectAcross = hasActions && total > rows.count
         countText = "\(total) \(total == 1 ? model.label.lowercased() : model.plural.lowercased())"
-        pageText = "Page \(min(query.page, pages)) of \(pages)"
-        var previous = query
-        previous.page = query.page - 1
-        var next = query
-        next.page = query.page + 1
-        previousURL = query.page > 1 ? url(previous) : nil
-        nextURL = query.page < pages ? url(next) : nil
+        (pageText, previousURL, nextURL) = Self.pager(total: total, query: query, url: url)
+    }
+
+    /// Sortable column headers: a click sorts by the column, a second click the other way.
+    static func headers(_ model: AdminModel, query: AdminListQuery, url: (AdminListQuery) -> String) -> [Header] {
+        model.columns.map { column in
+            guard column.sortable else { return Header(label: column.label, sortURL: nil, sortedAscending: false, sortedDescending: false) }
+            var next = query
+            next.page = 1
+            next.sort = query.sort == column.name ? "-" + column.name : column.name
+            return Header(
+                label: column.label, sortURL: url(next), sortedAscending: query.sort == column.name, sortedDescending: query.sort == "-" + column.name
+            )
+        }
+    }
+
+    /// "Page 2 of 7", and the URLs of the pages either side, if any.
+    static func pager(total: Int, query: AdminListQuery, url: (AdminListQuery) -> String) -> (text: String, previous: String?, next: String?) {
+        let pages = max(1, (total + AdminListQuery.pageSize - 1) / AdminListQuery.pageSize)
+        return (
+            "Page \(min(query.page, pages)) of \(pages)",
+            query.page > 1 ? url(query.with(page: query.page - 1)) : nil,
+            query.page < pages ? url(query.with(page: query.page + 1)) : nil
+        )
     }
 
     static func choiceFilter(

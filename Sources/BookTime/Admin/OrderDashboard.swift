@@ -40,23 +40,16 @@ struct OrderDashboard {
     }
 
     struct Page {
-        struct Header {
-            let label: String
-            let sortURL: String
-            let sortedAscending: Bool
-            let sortedDescending: Bool
-        }
-
-        let email: String
-        let statuses: [AdminFieldView.Option]
         struct DateInput {
             let label: String
             let name: String
             let value: String
         }
 
+        let email: String
+        let statuses: [AdminFieldView.Option]
         let dates: [DateInput]
-        let headers: [Header]
+        let headers: [AdminListPage.Header]
         let rows: [[String]]
         let hasRows: Bool
         let countText: String
@@ -87,19 +80,7 @@ struct OrderDashboard {
         }
         let (rows, total) = try await store.list(model, query: query)
         func url(_ changed: AdminListQuery) -> String { Self.path + AdminListPage.queryString(changed) }
-        let headers = model.columns.map { column in
-            var next = query
-            next.page = 1
-            next.sort = query.sort == column.name ? "-" + column.name : column.name
-            return Page.Header(
-                label: column.label, sortURL: url(next), sortedAscending: query.sort == column.name, sortedDescending: query.sort == "-" + column.name
-            )
-        }
-        let pages = max(1, (total + AdminListQuery.pageSize - 1) / AdminListQuery.pageSize)
-        var previous = query
-        previous.page -= 1
-        var next = query
-        next.page += 1
+        let pager = AdminListPage.pager(total: total, query: query, url: url)
         let csvQuery = AdminListPage.queryString(query.with(page: 1))
         let page = Page(
             email: query.search,
@@ -110,11 +91,10 @@ struct OrderDashboard {
                     Page.DateInput(label: "\(name == "date_added" ? "Added" : "Updated") \(word)", name: name + suffix, value: query.filters[name + suffix] ?? "")
                 }
             },
-            headers: headers, rows: rows.map { cells(of: $0, plain: false) }, hasRows: !rows.isEmpty,
+            headers: AdminListPage.headers(model, query: query, url: url), rows: rows.map { cells(of: $0, plain: false) }, hasRows: !rows.isEmpty,
             countText: "\(total) \(total == 1 ? "order" : "orders")",
             csvURL: Self.path + (csvQuery.isEmpty ? "?format=csv" : csvQuery + "&format=csv"),
-            previousURL: query.page > 1 ? url(previous) : nil, nextURL: query.page < pages ? url(next) : nil,
-            pageText: "Page \(min(query.page, pages)) of \(pages)"
+            previousURL: pager.previous, nextURL: pager.next, pageText: pager.text
         )
         return views.render("order_dashboard", page: page, title: "Order dashboard", request: request, context: context)
     }
