@@ -60,7 +60,7 @@ try:
     browser.get("/product/pride-and-prejudice/")
     browser.expect("£8.25")
     browser.get("/admin/log/")
-    browser.expect("price</strong>: 8.99 → 8.25")
+    browser.expect("Price</strong>: 8.99 → 8.25")
     browser.shot("owner-log")
 
     # An employee marks the order paid and opens its invoice.

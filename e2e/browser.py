@@ -3,7 +3,7 @@ Chromium with small click/fill/expect/screenshot helpers that always wait for th
 import os, re, struct, subprocess, sys, tempfile, zlib
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -83,7 +83,17 @@ class Browser:
         """Clicks something that loads a page, and waits for it."""
         page = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(by, value).click()
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
+
+        def replaced(_):
+            # Selenium's staleness_of expects a StaleElementReferenceException; Chromium sometimes
+            # reports the old page's node as "does not belong to the document" instead.
+            try:
+                page.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, 10).until(replaced)
 
     def fill(self, fields, submit_text):
         for name, value in fields.items():

@@ -110,7 +110,7 @@ struct AdminController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (model, actor) = try resolve(context, .view)
-        let query = AdminListPage.query(parameters(request), model: model)
+        let query = AdminListPage.query(request.queryForm, model: model)
         return try await renderList(model, actor: actor, query: query, request: request, context: context)
     }
 
@@ -153,7 +153,7 @@ struct AdminController {
         }
         var ids = Array(Set(form.values("_selected").compactMap { Int64($0) })).sorted()
         if form.value("select_across") == "1" {
-            let query = AdminListPage.query(parameters(form.value("_query") ?? ""), model: model)
+            let query = AdminListPage.query(FormData(string: form.value("_query") ?? ""), model: model)
             ids = try await store.ids(model, query: query)
             guard ids.count <= 10_000 else {
                 context.flash.add(.error, "That is more than 10,000 \(model.plural.lowercased()): narrow the list with a search or a filter first.")
@@ -172,14 +172,14 @@ struct AdminController {
             return .redirect(to: back, type: .normal)
         }
         guard form.value("confirm") == "yes" else {
-            let plan = try await store.deletePlan(model, ids: ids)
-            let what = "\(ids.count) \(ids.count == 1 ? model.label.lowercased() : model.plural.lowercased())"
+            let plan = isDelete ? try await store.deletePlan(model, ids: ids) : AdminDeletePlan(titles: try await store.titles(model, ids: ids), cascades: [], blockers: [])
+            let what = model.counted(ids.count)
             let page = ConfirmPage(
                 site: AdminSiteView(site, actor: actor), heading: "Are you sure?",
                 question: isDelete ? "Delete these \(what)?" : "\(action?.label ?? "") (\(what))?",
-                titles: plan.titles, cascades: isDelete ? plan.cascades.map { "\($0.count) \($0.label)" } : [],
-                blockers: isDelete ? plan.blockers.map { "\($0.count) \($0.label)" } : [], isBlocked: isDelete && !plan.blockers.isEmpty,
-                hasCascades: isDelete && !plan.cascades.isEmpty,
+                titles: plan.titles, cascades: plan.cascades.map { "\($0.count) \($0.label)" },
+                blockers: plan.blockers.map { "\($0.count) \($0.label)" }, isBlocked: !plan.blockers.isEmpty,
+                hasCascades: !plan.cascades.isEmpty,
                 actionURL: site.listURL(model), action: name, ids: ids, listURL: back,
                 confirmLabel: isDelete ? "Yes, delete them" : "Yes, do it"
             )
@@ -188,7 +188,7 @@ struct AdminController {
         do {
             if isDelete {
                 let count = try await store.delete(model, site: site, ids: ids, actor: actor)
-                context.flash.add(.success, "Deleted \(count) \(count == 1 ? model.label.lowercased() : model.plural.lowercased()).")
+                context.flash.add(.success, "Deleted \(model.counted(count)).")
             } else if let action {
                 let count = try await store.run(action, on: model, site: site, ids: ids, actor: actor)
                 context.flash.add(.success, "\(action.label): \(count) changed.")
@@ -218,16 +218,13 @@ struct AdminController {
                 }
             }
         }
-        let query = AdminListPage.query(
-            parameters(String(back.drop { $0 != "?" }.dropFirst())), model: model
-        )
+        let query = AdminListPage.query(FormData(string: form.value("_query") ?? ""), model: model)
         guard errors.isEmpty else {
-            context.flash.add(.error, "Please correct the errors below.")
             return try await renderList(model, actor: actor, query: query, errors: errors, request: request, context: context)
         }
         do {
             let changed = try await store.saveListEdits(model, site: site, edits: edits, actor: actor)
-            context.flash.add(.success, changed == 0 ? "No changes." : "\(changed) \(changed == 1 ? model.label.lowercased() : model.plural.lowercased()) changed.")
+            context.flash.add(.success, changed == 0 ? "No changes." : "\(model.counted(changed)) changed.")
         } catch AdminSaveError.formError(let message) {
             context.flash.add(.error, message + " Nothing was changed.")
         } catch AdminSaveError.notFound {
@@ -251,8 +248,11 @@ struct AdminController {
 
     func edit(_ model: AdminModel, id: Int64?, actor: AdminActor, request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
-        let record = try await id.asyncMap { try await store.record(model, id: $0) }
-        if id != nil && record == nil { throw HTTPError(.notFound) }
+        var record: AdminRecord? = nil
+        if let id {
+            guard let found = try await store.record(model, id: id) else { throw HTTPError(.notFound) }
+            record = found
+        }
         guard request.method == .post else {
             return try await renderForm(model, record: record, actor: actor, request: request, context: context)
         }
@@ -267,9 +267,8 @@ struct AdminController {
         if errors.isEmpty {
             do {
                 let saved = try await store.save(model, site: site, id: id, submission: submission, expected: form.value("_fingerprint"), actor: actor)
-                let title = try await store.record(model, id: saved)?.title ?? "#\(saved)"
-                context.flash.add(.success, "The \(model.label.lowercased()) “\(title)” was \(id == nil ? "added" : "changed") successfully.")
-                let next = form.value("_continue") != nil ? site.changeURL(model, id: saved) : site.listURL(model)
+                context.flash.add(.success, "The \(model.label.lowercased()) “\(saved.title)” was \(id == nil ? "added" : "changed") successfully.")
+                let next = form.value("_continue") != nil ? site.changeURL(model, id: saved.id) : site.listURL(model)
                 return .redirect(to: next, type: .normal)
             } catch AdminSaveError.conflict {
                 let message = "Someone else changed this \(model.label.lowercased()) since you opened it. Nothing was saved: the form now shows the current values."
@@ -304,12 +303,13 @@ struct AdminController {
             do {
                 let id = try await create(store.db, values)
                 let values = values
-                try await store.db.dbWriter.write { db in
-                    let title = try String.fetchOne(db, sql: "SELECT \(model.titleSQL) FROM \(model.table) t WHERE t.id = ?", arguments: [id]) ?? "#\(id)"
+                let title = try await store.db.dbWriter.write { db in
+                    let title = try AdminStore.titles(db, model, ids: [id]).first?.title ?? "#\(id)"
                     let changes = model.addFields.filter { $0.kind.isShownInLog }.map { AdminLogEntry.Change(field: $0.name, old: "", new: values[$0.name] ?? "") }
                     try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "add", changes: changes)
+                    return title
                 }
-                context.flash.add(.success, "The \(model.label.lowercased()) “\(values["email"] ?? "#\(id)")” was added successfully. You may edit it again below.")
+                context.flash.add(.success, "The \(model.label.lowercased()) “\(title)” was added successfully. You may edit it again below.")
                 return .redirect(to: site.changeURL(model, id: id), type: .normal)
             } catch AdminSaveError.fieldErrors(let fieldErrors) {
                 errors = fieldErrors
@@ -370,19 +370,17 @@ struct AdminController {
     // MARK: Delete
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var request = request
         let (model, actor) = try resolve(context, .delete)
         guard let id = context.parameters.get("id", as: Int64.self), let record = try await store.record(model, id: id) else {
             throw HTTPError(.notFound)
         }
         if request.method == .post {
-            _ = try await request.formData(context: context)
             do {
                 _ = try await store.delete(model, site: site, ids: [id], actor: actor)
                 context.flash.add(.success, "The \(model.label.lowercased()) “\(record.title)” was deleted successfully.")
                 return .redirect(to: site.listURL(model), type: .normal)
             } catch AdminSaveError.protected {
-                context.flash.add(.error, "The \(model.label.lowercased()) “\(record.title)” cannot be deleted: other records still need it.")
+                // The page below says what still needs it.
             }
         }
         let plan = try await store.deletePlan(model, ids: [id])
@@ -455,10 +453,13 @@ struct AdminController {
         let views = entries.map { entry in
             let model = site.model(named: entry.model)
             return LogPage.Entry(
-                when: utcDateTime(entry.at), who: entry.userEmail, action: entry.action,
+                when: utcDateTime(entry.at), who: entry.userEmail, action: Self.describe(action: entry.action, of: model),
                 what: "\(model?.label ?? entry.model) “\(entry.objectTitle)”",
                 url: entry.action == "delete" ? nil : model.flatMap { model in entry.objectId.map { site.changeURL(model, id: $0) } },
-                changes: entry.decodedChanges
+                changes: entry.decodedChanges.map { change in
+                    let label = model.flatMap { $0.field(change.field) ?? $0.addFields.first { $0.name == change.field } }?.label
+                    return AdminLogEntry.Change(field: label ?? change.field, old: change.old, new: change.new)
+                }
             )
         }
         let filter = modelName.map { "&model=" + Routes.queryEncoded($0) } ?? ""
@@ -468,6 +469,18 @@ struct AdminController {
             previousURL: pager.previous, nextURL: pager.next
         )
         return self.views.render("admin_log", page: page, title: "Audit log | \(site.header)", request: request, context: context)
+    }
+
+    /// "Added", "Changed", "Deleted", or the bulk action's own label.
+    static func describe(action: String, of model: AdminModel?) -> String {
+        switch action {
+        case "add": return "Added"
+        case "change": return "Changed"
+        case "delete": return "Deleted"
+        default:
+            let name = action.hasPrefix("action:") ? String(action.dropFirst("action:".count)) : action
+            return model?.actions.first { $0.name == name }?.label ?? name
+        }
     }
 
     // MARK: Helpers
@@ -487,22 +500,5 @@ struct AdminController {
         return (model, actor)
     }
 
-    func parameters(_ request: Request) -> [String: String] {
-        var result: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters where result[String(key)] == nil { result[String(key)] = String(value) }
-        return result
-    }
-
-    func parameters(_ query: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for (name, value) in FormData(string: query).fields where result[name] == nil { result[name] = value }
-        return result
-    }
 }
 
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}

@@ -63,7 +63,7 @@ enum AdminForm {
                 return AdminFieldView(field: field, value: value, posted: fixed ? nil : posted, readOnly: fixed, error: errors[field.name], currency: currency)
             default:
                 return AdminFieldView(
-                    field: field, value: value, posted: fixed ? nil : form?.value(field.name), readOnly: fixed || (adding && field.kind.isReadOnlyAlways),
+                    field: field, value: value, posted: fixed ? nil : form?.value(field.name), readOnly: fixed,
                     error: errors[field.name], currency: currency
                 )
             }
@@ -76,7 +76,7 @@ enum AdminForm {
             var views: [AdminFieldView] = []
             for name in set.fields {
                 guard let field = ownAddForm ? model.addFields.first(where: { $0.name == name }) : model.field(name) else { continue }
-                if adding, case .dateTime = field.kind { continue }
+                // Dates and the like are set by the shop, not on an add form.
                 if adding, !ownAddForm, readOnly.contains(name) { continue }
                 views.append(try await view(field))
             }
@@ -123,11 +123,5 @@ extension AdminFieldKind {
     var isShownInLog: Bool {
         if case .password = self { return false }
         return true
-    }
-
-    /// Fields no form sets.
-    var isReadOnlyAlways: Bool {
-        if case .dateTime = self { return true }
-        return false
     }
 }

@@ -39,6 +39,11 @@ struct AdminListPage {
         let to: String
     }
 
+    struct QueryField {
+        let name: String
+        let value: String
+    }
+
     struct Header {
         let label: String
         let sortURL: String?
@@ -67,7 +72,9 @@ struct AdminListPage {
     let listURL: String
     let hasSearch: Bool
     let search: String
-    let hiddenQuery: [AdminChoice]
+    /// The current filters and sort, kept by the search and date forms.
+    let hiddenQuery: [QueryField]
+    let hasErrors: Bool
     /// The list's current query, so a POST can come back to the same view.
     let queryString: String
     let filters: [Filter]
@@ -117,8 +124,9 @@ struct AdminListPage {
         }
         hasFilters = !filters.isEmpty
         queryString = String(Self.queryString(query).dropFirst())
-        hiddenQuery = query.filters.sorted { $0.key < $1.key }.map { AdminChoice(value: $0.value, label: $0.key) }
-            + (query.sort.map { [AdminChoice(value: $0, label: "o")] } ?? [])
+        hiddenQuery = query.filters.sorted { $0.key < $1.key }.map { QueryField(name: $0.key, value: $0.value) }
+            + (query.sort.map { [QueryField(name: "o", value: $0)] } ?? [])
+        hasErrors = !errors.isEmpty
 
         headers = Self.headers(model, query: query, url: url)
         let readOnly = model.readOnlyFields(isOwner: actor.isOwner)
@@ -153,7 +161,7 @@ struct AdminListPage {
         hasActions = !actions.isEmpty
 
         canSelectAcross = hasActions && total > rows.count
-        countText = "\(total) \(total == 1 ? model.label.lowercased() : model.plural.lowercased())"
+        countText = model.counted(total)
         (pageText, previousURL, nextURL) = Self.pager(total: total, query: query, url: url)
     }
 
@@ -208,15 +216,15 @@ struct AdminListPage {
         return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
-    /// The list query from a URL's parameters; unknown names are ignored.
-    static func query(_ parameters: [String: String], model: AdminModel) -> AdminListQuery {
+    /// The list query from a URL's query string (`Request.queryForm`); unknown names are ignored.
+    static func query(_ parameters: FormData, model: AdminModel) -> AdminListQuery {
         var query = AdminListQuery()
-        query.search = String((parameters["q"] ?? "").prefix(200))
-        query.sort = parameters["o"]
-        query.page = max(1, min(Int(parameters["p"] ?? "") ?? 1, 1_000_000))
+        query.search = String((parameters.value("q") ?? "").prefix(200))
+        query.sort = parameters.value("o")
+        query.page = max(1, min(Int(parameters.value("p") ?? "") ?? 1, 1_000_000))
         for filter in model.filters {
             for name in [filter.name, filter.name + "__from", filter.name + "__to"] {
-                if let value = parameters[name], !value.isEmpty { query.filters[name] = String(value.prefix(40)) }
+                if let value = parameters.value(name), !value.isEmpty { query.filters[name] = String(value.prefix(40)) }
             }
         }
         return query

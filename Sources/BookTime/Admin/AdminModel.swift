@@ -179,6 +179,11 @@ struct AdminModel: Sendable {
 
     func field(_ name: String) -> AdminField? { fields.first { $0.name == name } }
 
+    /// "1 product", "3 products".
+    func counted(_ count: Int) -> String {
+        "\(count) \(count == 1 ? label.lowercased() : plural.lowercased())"
+    }
+
     func can(_ permission: AdminPermission) -> Bool { permissions.contains(permission) }
 
     /// The fields this user may not change on this site. Owner-only fields (names, slugs) can

@@ -227,7 +227,7 @@ struct AdminStore: Sendable {
     /// change is refused when the record's fingerprint is no longer `expected`.
     func save(
         _ model: AdminModel, site: AdminSite, id: Int64?, submission: Submission, expected: String?, actor: AdminActor
-    ) async throws -> Int64 {
+    ) async throws -> (id: Int64, title: String) {
         let readOnly = model.readOnlyFields(isOwner: actor.isOwner, adding: id == nil)
         do {
             return try await db.dbWriter.write { db in
@@ -285,11 +285,11 @@ struct AdminStore: Sendable {
                 }
                 if let current { changes += try Self.saveInlines(db, model, current, submission, readOnlyFor: actor) }
 
-                let title = try String.fetchOne(db, sql: "SELECT \(model.titleSQL) FROM \(model.table) t WHERE t.id = ?", arguments: [recordID]) ?? "#\(recordID)"
+                let title = try Self.titles(db, model, ids: [recordID]).first?.title ?? "#\(recordID)"
                 if current == nil || !changes.isEmpty {
                     try AdminLog.record(db, user: actor, site: site, model: model, objectID: recordID, title: title, action: current == nil ? "add" : "change", changes: changes)
                 }
-                return recordID
+                return (recordID, title)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             // "UNIQUE constraint failed: product.slug": name the field.
@@ -405,12 +405,21 @@ struct AdminStore: Sendable {
         try await db.reader.read { db in try Self.deletePlan(db, model, ids: ids) }
     }
 
-    static func deletePlan(_ db: Database, _ model: AdminModel, ids: [Int64]) throws -> AdminDeletePlan {
+    /// How the rows this site may see among `ids` are named, by id, in id order.
+    static func titles(_ db: Database, _ model: AdminModel, ids: [Int64]) throws -> [(id: Int64, title: String)] {
         let scope = model.scope.map { " AND (\($0))" } ?? ""
-        let titles = try String.fetchAll(
-            db, sql: "SELECT \(model.titleSQL) FROM \(model.table) t WHERE t.id IN (\(AdminSQL.placeholders(ids.count)))\(scope) ORDER BY t.id",
+        return try Row.fetchAll(
+            db, sql: "SELECT t.id, \(model.titleSQL) FROM \(model.table) t WHERE t.id IN (\(AdminSQL.placeholders(ids.count)))\(scope) ORDER BY t.id",
             arguments: StatementArguments(ids)
-        )
+        ).map { ($0[0], $0[1] ?? "#\($0[0] as Int64)") }
+    }
+
+    func titles(_ model: AdminModel, ids: [Int64]) async throws -> [String] {
+        try await db.reader.read { db in try Self.titles(db, model, ids: ids).map(\.title) }
+    }
+
+    static func deletePlan(_ db: Database, _ model: AdminModel, ids: [Int64]) throws -> AdminDeletePlan {
+        let titles = try Self.titles(db, model, ids: ids).map(\.title)
         var cascades: [(String, Int)] = []
         var blockers: [(String, Int)] = []
         for relation in model.relations {
@@ -429,9 +438,10 @@ struct AdminStore: Sendable {
         let scope = model.scope.map { " AND (\($0))" } ?? ""
         return try await db.dbWriter.write { db in
             let plan = try Self.deletePlan(db, model, ids: ids)
-            guard plan.titles.count == ids.count else { throw AdminSaveError.notFound }
             guard plan.blockers.isEmpty else { throw AdminSaveError.protected }
-            for (id, title) in zip(ids.sorted(), plan.titles) {
+            let named = try Self.titles(db, model, ids: ids)
+            guard named.count == ids.count else { throw AdminSaveError.notFound }
+            for (id, title) in named {
                 try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "delete")
             }
             try db.execute(
@@ -447,10 +457,10 @@ struct AdminStore: Sendable {
 
     func run(_ action: AdminAction, on model: AdminModel, site: AdminSite, ids: [Int64], actor: AdminActor) async throws -> Int {
         try await db.dbWriter.write { db in
-            let plan = try Self.deletePlan(db, model, ids: ids)
-            guard plan.titles.count == ids.count else { throw AdminSaveError.notFound }
+            let named = try Self.titles(db, model, ids: ids)
+            guard named.count == ids.count else { throw AdminSaveError.notFound }
             let changed = try action.run(db, ids, actor.id)
-            for (id, title) in zip(ids.sorted(), plan.titles) {
+            for (id, title) in named {
                 try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "action:\(action.name)")
             }
             return changed

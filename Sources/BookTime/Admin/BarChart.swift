@@ -15,7 +15,7 @@ struct BarChart {
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let maximum = max(bars.map(\.value).max() ?? 0, 1)
         let step = Self.tickStep(maximum)
-        let top_ = Int((Double(maximum) / Double(step)).rounded(.up)) * step
+        let scaleTop = Int((Double(maximum) / Double(step)).rounded(.up)) * step
         let slot = plotWidth / Double(max(bars.count, 1))
         let barWidth = max(slot * 0.7, 1)
         var svg = """
@@ -25,15 +25,15 @@ struct BarChart {
 
             """
         var tick = 0
-        while tick <= top_ {
-            let y = top + plotHeight - plotHeight * Double(tick) / Double(top_)
+        while tick <= scaleTop {
+            let y = top + plotHeight - plotHeight * Double(tick) / Double(scaleTop)
             svg += ##"<line x1="\##(left)" y1="\##(y)" x2="\##(width - right)" y2="\##(y)" stroke="#ddd"/>"##
             svg += ##"<text x="\##(left - 8)" y="\##(y + 4)" text-anchor="end" font-size="12">\##(tick)</text>"## + "\n"
             tick += step
         }
         for (index, bar) in bars.enumerated() {
             let x = left + slot * Double(index) + (slot - barWidth) / 2
-            let barHeight = plotHeight * Double(bar.value) / Double(top_)
+            let barHeight = plotHeight * Double(bar.value) / Double(scaleTop)
             let label = HTML.escape(bar.label)
             svg += ##"<rect x="\##(x)" y="\##(top + plotHeight - barHeight)" width="\##(barWidth)" height="\##(barHeight)" fill="blue">"##
             svg += "<title>\(label): \(bar.value)</title></rect>\n"

@@ -60,11 +60,10 @@ struct OrderDashboard {
     }
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var parameters: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters where parameters[String(key)] == nil { parameters[String(key)] = String(value) }
-        let query = AdminListPage.query(parameters, model: Self.model)
+        let parameters = request.queryForm
         let model = Self.model
-        switch parameters["format"] {
+        let query = AdminListPage.query(parameters, model: model)
+        switch parameters.value("format") {
         case "csv":
             let (rows, _) = try await store.list(model, query: query, everything: true)
             let csv = CSV.document(header: model.columns.map(\.label), rows: rows.map { cells(of: $0, plain: true) })
@@ -92,7 +91,7 @@ struct OrderDashboard {
                 }
             },
             headers: AdminListPage.headers(model, query: query, url: url), rows: rows.map { cells(of: $0, plain: false) }, hasRows: !rows.isEmpty,
-            countText: "\(total) \(total == 1 ? "order" : "orders")",
+            countText: model.counted(total),
             csvURL: Self.path + (csvQuery.isEmpty ? "?format=csv" : csvQuery + "&format=csv"),
             previousURL: pager.previous, nextURL: pager.next, pageText: pager.text
         )

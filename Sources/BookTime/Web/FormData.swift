@@ -43,6 +43,10 @@ public struct FormData: Sendable {
 }
 
 extension Request {
+    /// The query string read as a GET form sends it (`+` is a space), which the URI's own
+    /// `queryParameters` does not do.
+    public var queryForm: FormData { FormData(string: uri.query ?? "") }
+
     /// Reads and parses this request's url-encoded form body, up to the context's upload limit.
     public mutating func formData(context: some RequestContext) async throws -> FormData {
         let body = try await collectBody(upTo: context.maxUploadSize)

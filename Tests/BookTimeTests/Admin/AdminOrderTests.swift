@@ -59,6 +59,7 @@ import Testing
             let invalid = try await shop.owner.post("/admin/order/", form: [("_save", "1"), ("_rows", "\(id)"), ("row-\(id)-status", "99")])
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.fieldErrors == [AdminFieldError.invalidChoice.description])
+            #expect(invalid.text.contains("Please correct the errors below. Nothing was changed."), "said on this page, not the next")
             #expect(try await Self.order(db, id)?.status == .paid)
         }
     }

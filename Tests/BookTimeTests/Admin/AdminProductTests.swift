@@ -41,6 +41,8 @@ import Testing
             #expect(entry.decodedChanges.contains { $0.field == "tags" }, "the tag was unticked")
             let log = try await shop.owner.get("/admin/log/")
             #expect(log.text.contains("Product “The Cathedral &amp; the Bazaar”"))
+            #expect(log.text.contains("<td>Changed</td>"))
+            #expect(log.text.contains("<strong>Price</strong>: 10.00 → 12.50"), "fields by their labels")
             #expect(try await shop.employee.get("/admin/log/").status == .forbidden)
         }
     }
@@ -136,6 +138,9 @@ import Testing
             try await ShopFixtures.product(db, "Art of computer programming", price: 9000)
             let search = try await shop.owner.get("/admin/product/?q=art")
             #expect(search.text.contains("2 products"))
+            let typed = try await shop.owner.get("/admin/product/?q=art+of")
+            #expect(typed.text.contains("1 product<"), "a search form sends spaces as +")
+            #expect(typed.text.contains("value=\"art of\""))
             #expect(!search.text.contains("The cathedral"))
             let inactive = try await shop.owner.get("/admin/product/?active=0")
             #expect(inactive.text.contains("1 product<"))
@@ -172,6 +177,7 @@ import Testing
                 "/admin/product/", form: [("action", "make_inactive"), ("_selected", "\(id)"), ("_selected", "\(other.id!)"), ("confirm", "yes")]
             )
             #expect(done.status == .seeOther)
+            #expect(try await shop.owner.get("/admin/log/").text.contains("<td>Mark selected items as inactive</td>"))
             #expect(try await Self.product(db, id)?.active == false)
             #expect(try await Self.product(db, other.id)?.active == false)
             #expect(try await db.adminLog().filter { $0.action == "action:make_inactive" }.count == 2)
