@@ -133,7 +133,7 @@ struct CatalogController {
 
     /// `/search/?q=`: FTS5, ranked, with highlighted fragments; empty or odd queries find nothing.
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let query = String((request.uri.queryParameters["q"].map(String.init) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        let query = String((request.queryForm.value("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let pageNumber = requestedPage(request.uri.queryParameters["page"].map(String.init))
         let version = catalogVersion.current
         return try await views.renderCached("catalog_search", key: "v\(version)|\(pageNumber)|\(query)", request: request, context: context) {
