@@ -20,7 +20,7 @@ struct CSRFMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
-        let cookie = request.cookies[Self.cookieName]?.value
+        let cookie = request.cookieValue(Self.cookieName)
         let existing = cookie.flatMap { Self.isWellFormed($0) ? $0 : nil }
         let token = existing ?? Base64URL.randomToken()
         context.csrfToken = token

@@ -52,13 +52,23 @@ public final class FlashMessages: Sendable {
         state.withLock { $0.incoming = messages }
     }
 
-    /// What to store for the next response: outgoing messages, plus incoming ones nobody showed.
-    func pending() -> (messages: [FlashMessage], hadIncoming: Bool) {
+    /// What the flash cookie should hold after this request: outgoing messages plus incoming ones
+    /// nobody showed; `.unchanged` when that is what it already holds (nothing shown, nothing added).
+    func pending() -> FlashCookieChange {
         state.withLock {
+            if !$0.consumed, $0.outgoing.isEmpty { return .unchanged }
             let carried = $0.consumed ? [] : $0.incoming
-            return (Array((carried + $0.outgoing).suffix(Self.carriedLimit)), !$0.incoming.isEmpty)
+            let messages = Array((carried + $0.outgoing).suffix(Self.carriedLimit))
+            if !messages.isEmpty { return .store(messages) }
+            return $0.incoming.isEmpty ? .unchanged : .clear
         }
     }
+}
+
+enum FlashCookieChange: Equatable {
+    case unchanged
+    case store([FlashMessage])
+    case clear
 }
 
 /// Reads flash messages from a signed cookie and writes the next page's messages back.
@@ -68,21 +78,24 @@ struct FlashMiddleware: RouterMiddleware {
     let signer: CookieSigner
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let raw = request.cookies[Self.cookieName]?.value,
+        if let raw = request.cookieValue(Self.cookieName),
             let payload = signer.verify(raw),
             let messages = try? JSONDecoder().decode([FlashMessage].self, from: Data(payload.utf8))
         {
             context.flash.receive(messages)
         }
         var response = try await next(request, context)
-        let (messages, hadIncoming) = context.flash.pending()
-        if !messages.isEmpty, let json = try? JSONEncoder().encode(messages) {
+        switch context.flash.pending() {
+        case .unchanged:
+            break
+        case .store(let messages):
+            guard let json = try? JSONEncoder().encode(messages) else { break }
             let cookie = Cookie(
                 name: Self.cookieName, value: signer.sign(String(decoding: json, as: UTF8.self)),
                 maxAge: 300, path: "/", secure: false, httpOnly: true, sameSite: .lax
             )
             response.setCookie(cookie)
-        } else if hadIncoming {
+        case .clear:
             response.setCookie(Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
         }
         return response

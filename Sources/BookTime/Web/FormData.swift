@@ -16,12 +16,17 @@ public struct FormData: Sendable {
         self.init(string: String(buffer: body))
     }
 
+    /// Parsed on the bytes: every POST is read once by `CSRFMiddleware` and once by its handler,
+    /// and Foundation's `replacingOccurrences`/`removingPercentEncoding` cost more than the rest
+    /// of a request's own work.
     public init(string: String) {
-        for pair in string.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decode(parts[0])
-            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
-            fields.append((name, value))
+        let bytes = Array(string.utf8)
+        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                fields.append((Self.decode(pair[..<equals]), Self.decode(pair[(equals + 1)...])))
+            } else {
+                fields.append((Self.decode(pair), ""))
+            }
         }
     }
 
@@ -35,10 +40,39 @@ public struct FormData: Sendable {
         fields.filter { $0.name == name }.map(\.value)
     }
 
-    /// `+` is a space; invalid percent escapes are kept literally rather than failing the whole form.
-    private static func decode(_ part: Substring) -> String {
-        let spaced = part.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+    /// `+` is a space and `%XX` a byte; a part with an invalid escape, or whose bytes are not
+    /// UTF-8, is kept literally (with its spaces) rather than failing the whole form.
+    static func decode(_ part: ArraySlice<UInt8>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(part.count)
+        var index = part.startIndex
+        while index < part.endIndex {
+            let byte = part[index]
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < part.endIndex, let high = hexValue(part[index + 1]), let low = hexValue(part[index + 2]) else {
+                    return literal(part)
+                }
+                bytes.append(high << 4 | low)
+                index += 3
+                continue
+            }
+            bytes.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            index += 1
+        }
+        return String(validating: bytes, as: UTF8.self) ?? literal(part)
+    }
+
+    private static func literal(_ part: ArraySlice<UInt8>) -> String {
+        String(decoding: part.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 
