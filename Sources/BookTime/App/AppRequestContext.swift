@@ -16,6 +16,9 @@ public struct AppRequestContext: RequestContext, SessionRequestContext {
     public var currentUserID: Int64? { currentUser?.id }
     /// The session's basket, checked by `BasketMiddleware` (nil until something is added).
     public var basket: BasketReference?
+    /// The session names the signed-in user's ordered basket: their basket is their newest open
+    /// one, and a new one needs no session write (see `BasketMiddleware`).
+    public var basketFollowsUser = false
     /// Where the request came from, for rate limits (nil in router tests).
     public let remoteAddress: String?
 

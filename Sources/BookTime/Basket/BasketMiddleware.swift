@@ -8,9 +8,11 @@ public struct BasketReference: Sendable, Equatable {
 }
 
 /// Django's basket middleware: finds the session's basket on every request, and forgets it when
-/// it was deleted or belongs to someone else (a signed-out user's basket stays theirs). The
-/// visitor's own submitted basket reads as no basket but stays in the session until the next
-/// "add to basket" replaces it: placing an order then costs no session write.
+/// it was deleted or belongs to someone else (a signed-out user's basket stays theirs).
+///
+/// When the session names the signed-in user's own submitted basket (they ordered), their basket
+/// is their newest open one, found by user: neither placing an order nor starting the next basket
+/// rewrites the session.
 struct BasketMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -22,8 +24,11 @@ struct BasketMiddleware: RouterMiddleware {
             let basket = try await baskets.state(id: basketID)
             if let basket, basket.isUsable(by: context.currentUserID) {
                 context.basket = BasketReference(id: basket.id, itemCount: basket.itemCount)
-            } else if let basket, basket.status == .submitted, basket.userId == context.currentUserID {
-                // An order now; nothing to change in the session.
+            } else if let basket, basket.status == .submitted, let userID = context.currentUserID, basket.userId == userID {
+                context.basketFollowsUser = true
+                if let open = try await baskets.openBasket(userID: userID) {
+                    context.basket = BasketReference(id: open.id, itemCount: open.itemCount)
+                }
             } else {
                 context.sessions.withLockedSession { $0?.basketID = nil }
             }
@@ -33,8 +38,10 @@ struct BasketMiddleware: RouterMiddleware {
 }
 
 extension AppRequestContext {
-    /// Points the session at `basketID`, starting a session for a first-time visitor.
+    /// Points the session at `basketID`, starting a session for a first-time visitor; nothing to
+    /// do when the basket is found by user (`basketFollowsUser`).
     func rememberBasket(_ basketID: Int64?) {
+        if basketFollowsUser, basketID != nil { return }
         if sessions.session == nil {
             guard let basketID else { return }
             sessions.createSession(AppSession(basketID: basketID), expiresIn: AccountSessions.lifetime)

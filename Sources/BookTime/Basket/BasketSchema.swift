@@ -18,4 +18,10 @@ enum BasketSchema {
             t.uniqueKey(["basketId", "productId"])
         }
     }
+
+    /// Migration `0013_open_basket_index`: a user's open basket is found without reading every
+    /// basket they ever ordered (one per order).
+    static func indexOpenBaskets(_ db: Database) throws {
+        try db.create(index: "basket_on_userId_status", on: "basket", columns: ["userId", "status"])
+    }
 }

@@ -18,38 +18,60 @@ public enum BasketError: Error, Equatable, CustomStringConvertible {
 
 extension AppDatabase {
     /// A basket's owner, status and item count (sum of quantities); nil when it does not exist.
+    /// Asked after every basket write and by every request whose basket is not in memory.
     static func basketState(_ db: Database, id: Int64) throws -> BasketState? {
-        guard let basket = try Basket.fetchOne(db, key: id) else { return nil }
-        let count = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM basketLine WHERE basketId = ?", arguments: [id]) ?? 0
-        return BasketState(id: id, userId: basket.userId, status: basket.status, itemCount: count)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT b.id, b.userId, b.status, (SELECT COALESCE(SUM(l.quantity), 0) FROM basketLine l WHERE l.basketId = b.id) AS itemCount
+                FROM basket b WHERE b.id = ?
+                """
+        )
+        return try BasketState.fetchOne(statement, arguments: [id])
     }
 
-    /// Adds `quantity` copies (or more, to an existing line, up to 10); creates the basket when
-    /// `basketID` is nil. Returns the basket id, the product's name and slug, and its quantity now.
+    /// A signed-in user's newest open basket, if any.
+    static func openBasketState(_ db: Database, userID: Int64) throws -> BasketState? {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT b.id, b.userId, b.status, (SELECT COALESCE(SUM(l.quantity), 0) FROM basketLine l WHERE l.basketId = b.id) AS itemCount
+                FROM basket b WHERE b.userId = ? AND b.status = ? ORDER BY b.id DESC LIMIT 1
+                """
+        )
+        return try BasketState.fetchOne(statement, arguments: [userID, BasketStatus.open])
+    }
+
+    /// Adds `quantity` copies (or more, to an existing line, up to 10). With no `basketID`, a
+    /// signed-in user's newest open basket takes them (two tabs adding at once fill one basket),
+    /// else a new basket. Returns the basket id, the product's name and slug, and its quantity now.
     /// With `baskets`, the basket's new state is left in memory for the visitor's next request.
     func addToBasket(basketID: Int64?, userID: Int64?, productID: Int64, quantity: Int, keepingIn baskets: BasketReads? = nil) async throws
         -> (basketID: Int64, productName: String, productSlug: String, quantity: Int)
     {
         guard (1...BasketLine.maxQuantity).contains(quantity) else { throw BasketError.invalidQuantity }
+        // The shop's busiest write: cached statements only (building a query-interface request
+        // and preparing its statement costs several times running it).
         return try await dbWriter.write { db in
-            guard let product = try Product.fetchOne(db, key: productID) else { throw BasketError.unknownProduct }
+            let product = try Product.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE id = ?"), arguments: [productID])
+            guard let product else { throw BasketError.unknownProduct }
             guard product.isAvailable else { throw BasketError.unavailable(product.name) }
             var basketID = basketID
+            if basketID == nil, let userID {
+                basketID = try Self.openBasketState(db, userID: userID)?.id
+            }
             if basketID == nil {
-                var basket = Basket(userId: userID)
-                try basket.insert(db)
-                basketID = basket.id
+                let insert = try db.cachedStatement(sql: "INSERT INTO basket (userId, status, createdAt) VALUES (?, ?, ?)")
+                try insert.execute(arguments: [userID, BasketStatus.open, DatabaseDate(.now)])
+                basketID = db.lastInsertedRowID
             }
             guard let basketID else { throw BasketError.unknownProduct }
-            let updated = try Int.fetchOne(
-                db,
+            let upsert = try db.cachedStatement(
                 sql: """
                     INSERT INTO basketLine (basketId, productId, quantity) VALUES (?, ?, ?)
                     ON CONFLICT (basketId, productId) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)
                     RETURNING quantity
-                    """,
-                arguments: [basketID, productID, quantity, BasketLine.maxQuantity]
-            ) ?? quantity
+                    """
+            )
+            let updated = try Int.fetchOne(upsert, arguments: [basketID, productID, quantity, BasketLine.maxQuantity]) ?? quantity
             try baskets?.keepState(db, id: basketID)
             return (basketID, product.name, product.slug, updated)
         }
@@ -131,7 +153,7 @@ extension AppDatabase {
 }
 
 /// What the header and the basket middleware need of a basket.
-struct BasketState: Sendable, Equatable {
+struct BasketState: Sendable, Equatable, Decodable, FetchableRecord {
     let id: Int64
     let userId: Int64?
     let status: BasketStatus
@@ -146,29 +168,46 @@ struct BasketState: Sendable, Equatable {
 /// The basket reads of every request, from memory when nothing changed since (see `TableCache`).
 final class BasketReads: Sendable {
     let db: AppDatabase
-    private let states: TableCache<Int64, BasketState?>
+    /// Baskets by id, and signed-in users' open baskets.
+    private let states: TableCache<Key, BasketState?>
     private let items: TableCache<Int64, [BasketItem]>
     /// Rendered basket pages, keyed by everything they show (`BasketPage.cacheKey`).
     let pages = PageCache(capacity: 5000)
 
     init(db: AppDatabase) {
         self.db = db
-        states = TableCache(db: db, tables: ["basket", "basketLine"])
+        // A submitted basket never changes again: a session naming the user's last order keeps it.
+        states = TableCache(db: db, tables: ["basket", "basketLine"], isSettled: { $0?.status == .submitted })
         items = TableCache(db: db, tables: ["basket", "basketLine", "product", "productImage"])
     }
 
+    enum Key: Hashable {
+        case basket(Int64)
+        case openBasket(userID: Int64)
+    }
+
     func state(id: Int64) async throws -> BasketState? {
-        try await states.value(for: id) { db in try AppDatabase.basketState(db, id: id) }
+        try await states.value(for: .basket(id)) { db in try AppDatabase.basketState(db, id: id) }
+    }
+
+    /// The user's newest open basket, if any.
+    func openBasket(userID: Int64) async throws -> BasketState? {
+        try await states.value(for: .openBasket(userID: userID)) { db in try AppDatabase.openBasketState(db, userID: userID) }
     }
 
     func items(basketID: Int64) async throws -> [BasketItem] {
         try await items.value(for: basketID) { db in try AppDatabase.basketItems(db, basketID: basketID) }
     }
 
-    /// Inside a write to a basket: its state as this transaction leaves it, kept in memory once
-    /// the transaction commits, so the next request of its visitor does not read it again.
+    /// Inside a write to a basket: its state (and its owner's open basket) as this transaction
+    /// leaves them, kept in memory once the transaction commits, so the next request of its
+    /// visitor does not read them again.
     func keepState(_ db: Database, id: Int64) throws {
-        states.store(afterCommitOf: db, key: id, value: try AppDatabase.basketState(db, id: id))
+        let state = try AppDatabase.basketState(db, id: id)
+        states.store(afterCommitOf: db, key: .basket(id), value: state)
+        if let userID = state?.userId {
+            states.store(afterCommitOf: db, key: .openBasket(userID: userID), value: try AppDatabase.openBasketState(db, userID: userID))
+        }
     }
 }
 

@@ -38,22 +38,34 @@ extension AppDatabase {
         basketID: Int64, userID: Int64, billingAddressID: Int64, shippingAddressID: Int64, email: OrderEmailSettings,
         now: Date = .now, keepingIn baskets: BasketReads? = nil
     ) async throws -> Order {
+        // Every order runs this: cached statements only (building a query-interface request and
+        // preparing its statement costs several times running it).
         try await dbWriter.write { db in
-            if let existing = try Order.filter(Order.Columns.basketId == basketID && Order.Columns.userId == userID).fetchOne(db) {
-                return existing
-            }
-            guard let basket = try Basket.fetchOne(db, key: basketID), basket.status == .open, basket.userId == userID else {
+            let existing = try Order.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM shopOrder WHERE basketId = ? AND userId = ?"), arguments: [basketID, userID]
+            )
+            if let existing { return existing }
+            guard let basket = try Self.basketState(db, id: basketID), basket.status == .open, basket.userId == userID else {
                 throw CheckoutError.emptyBasket
             }
-            let addresses = try Address.filter(keys: [billingAddressID, shippingAddressID]).filter(Address.Columns.userId == userID).fetchAll(db)
+            let addresses = try Address.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM address WHERE id IN (?, ?) AND userId = ?"),
+                arguments: [billingAddressID, shippingAddressID, userID]
+            )
             guard let billing = addresses.first(where: { $0.id == billingAddressID }),
                 let shipping = addresses.first(where: { $0.id == shippingAddressID })
             else { throw CheckoutError.invalidAddress }
 
-            let lines = try BasketLine.filter(BasketLine.Columns.basketId == basketID).order(Column("id")).fetchAll(db)
+            let lines = try BasketLine.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM basketLine WHERE basketId = ? ORDER BY id"), arguments: [basketID]
+            )
             guard !lines.isEmpty else { throw CheckoutError.emptyBasket }
+            let basketProducts = try Product.fetchAll(
+                db.cachedStatement(sql: "SELECT p.* FROM product p JOIN basketLine l ON l.productId = p.id WHERE l.basketId = ?"),
+                arguments: [basketID]
+            )
             var products: [Int64: Product] = [:]
-            for product in try Product.filter(keys: lines.map(\.productId)).fetchAll(db) { products[product.id ?? 0] = product }
+            for product in basketProducts { products[product.id ?? 0] = product }
             let short = lines.compactMap { line -> String? in
                 guard let product = products[line.productId] else { return "a book that was removed" }
                 let enough = product.isAvailable && (product.stockCount.map { $0 >= line.quantity } ?? true)
@@ -61,28 +73,26 @@ extension AppDatabase {
             }
             guard short.isEmpty else { throw CheckoutError.unavailable(short) }
 
+            let takeStock = try db.cachedStatement(sql: "UPDATE product SET stockCount = stockCount - ? WHERE id = ? AND stockCount >= ?")
             for line in lines where products[line.productId]?.stockCount != nil {
-                try db.execute(
-                    sql: "UPDATE product SET stockCount = stockCount - ? WHERE id = ? AND stockCount >= ?",
-                    arguments: [line.quantity, line.productId, line.quantity]
-                )
+                try takeStock.execute(arguments: [line.quantity, line.productId, line.quantity])
                 guard db.changesCount == 1 else { throw CheckoutError.unavailable([products[line.productId]?.name ?? ""]) }
             }
 
             var order = Order(userId: userID, basketId: basketID, billing: billing, shipping: shipping, now: now)
-            try order.insert(db)
+            try order.insertCached(db)
             guard let orderID = order.id else { throw CheckoutError.emptyBasket }
             for line in lines {
                 for _ in 0..<line.quantity {
                     var orderLine = OrderLine(orderId: orderID, productId: line.productId, unitPrice: products[line.productId]?.price ?? 0)
-                    try orderLine.insert(db)
+                    try orderLine.insertCached(db)
                 }
             }
             try OrderWorkflow.recordCreation(db, orderID: orderID, by: userID, at: now)
-            try db.execute(sql: "UPDATE basket SET status = ? WHERE id = ?", arguments: [BasketStatus.submitted, basketID])
+            try db.cachedStatement(sql: "UPDATE basket SET status = ? WHERE id = ?").execute(arguments: [BasketStatus.submitted, basketID])
             try baskets?.keepState(db, id: basketID)
 
-            let customer = try String.fetchOne(db, sql: "SELECT email FROM user WHERE id = ?", arguments: [userID]) ?? ""
+            let customer = try String.fetchOne(db.cachedStatement(sql: "SELECT email FROM user WHERE id = ?"), arguments: [userID]) ?? ""
             let summary = lines.map { line in
                 let product = products[line.productId]
                 return "\(line.quantity) x \(product?.name ?? "") at \(email.currency.format(product?.price ?? 0))"
@@ -91,7 +101,7 @@ extension AppDatabase {
             var confirmation = OrderConfirmationEmail.make(
                 order: order, to: customer, lines: summary, total: email.currency.format(total), settings: email, now: now
             )
-            try confirmation.insert(db)
+            try confirmation.insertCached(db)
             return order
         }
     }

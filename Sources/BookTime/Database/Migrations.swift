@@ -80,6 +80,10 @@ enum Migrations {
             try AdminLog.createTable(db)
         }
 
+        migrator.registerMigration("0013_open_basket_index") { db in
+            try BasketSchema.indexOpenBaskets(db)
+        }
+
         return migrator
     }()
 

@@ -26,16 +26,16 @@ public struct SQLitePersistDriver: PersistDriver {
         let data = try JSONEncoder().encode(value)
         let expiresAt = expires.map { Date.now.addingTimeInterval($0.timeInterval) }
         try await db.dbWriter.write { db in
-            try db.execute(sql: "DELETE FROM persist WHERE key = ? AND expiresAt <= ?", arguments: [key, Date.now])
+            try db.execute(sql: "DELETE FROM persist WHERE key = ? AND expiresAt <= ?", arguments: [key, DatabaseDate(.now)])
             do {
                 try db.execute(
                     sql: "INSERT INTO persist (key, value, expiresAt) VALUES (?, ?, ?)",
-                    arguments: [key, data, expiresAt]
+                    arguments: [key, data, expiresAt.map(DatabaseDate.init)]
                 )
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw PersistError.duplicate
             }
-            cache.store(afterCommitOf: db, key: key, value: PersistEntry(data: data, expiresAt: expiresAt))
+            cache.store(afterCommitOf: db, key: key, value: PersistEntry(data: data, expiresAt: expiresAt, object: value))
         }
     }
 
@@ -44,16 +44,16 @@ public struct SQLitePersistDriver: PersistDriver {
         let expiresAt = expires.map { Date.now.addingTimeInterval($0.timeInterval) }
         try await db.dbWriter.write { db in
             // No new expiry: keep the one the value already had (the protocol's contract).
-            let storedExpiry = try Date?.fetchOne(
-                db,
+            let upsert = try db.cachedStatement(
                 sql: """
                     INSERT INTO persist (key, value, expiresAt) VALUES (?, ?, ?)
                     ON CONFLICT(key) DO UPDATE SET value = excluded.value, expiresAt = COALESCE(?, expiresAt)
                     RETURNING expiresAt
-                    """,
-                arguments: [key, data, expiresAt, expiresAt]
+                    """
             )
-            cache.store(afterCommitOf: db, key: key, value: PersistEntry(data: data, expiresAt: storedExpiry ?? nil))
+            let stored = expiresAt.map(DatabaseDate.init)
+            let storedExpiry = try Date?.fetchOne(upsert, arguments: [key, data, stored, stored])
+            cache.store(afterCommitOf: db, key: key, value: PersistEntry(data: data, expiresAt: storedExpiry ?? nil, object: value))
         }
     }
 
@@ -65,12 +65,16 @@ public struct SQLitePersistDriver: PersistDriver {
         let now = Date.now
         let entry = try await cache.value(for: key) { db in
             try Row.fetchOne(db, sql: "SELECT value, expiresAt FROM persist WHERE key = ?", arguments: [key])
-                .map { PersistEntry(data: $0["value"], expiresAt: $0["expiresAt"]) }
+                .map { row in
+                    let data: Data = row["value"]
+                    return PersistEntry(data: data, expiresAt: row["expiresAt"], object: try? JSONDecoder().decode(Object.self, from: data))
+                }
         }
         guard let entry, entry.expiresAt.map({ $0 > now }) ?? true else { return nil }
-        let (data, expiresAt) = (entry.data, entry.expiresAt)
-        guard let object = try? JSONDecoder().decode(Object.self, from: data) else { return nil }
-        return (object, expiresAt.map { .seconds($0.timeIntervalSince(now)) })
+        let ttl = entry.expiresAt.map { Duration.seconds($0.timeIntervalSince(now)) }
+        if let object = entry.object as? Object { return (object, ttl) }
+        guard let object = try? JSONDecoder().decode(Object.self, from: entry.data) else { return nil }
+        return (object, ttl)
     }
 
     public func remove(key: String) async throws {
@@ -103,10 +107,12 @@ public struct SQLitePersistDriver: PersistDriver {
     }
 }
 
-/// A stored value and when it expires.
+/// A stored value and when it expires; `object` is the value itself when this process wrote it,
+/// so the session read at the start of every request does not decode its JSON again.
 struct PersistEntry: Sendable {
     let data: Data
     let expiresAt: Date?
+    var object: (any Sendable)? = nil
 }
 
 extension Duration {

@@ -11,9 +11,13 @@ import Synchronization
 /// Correctness: a commit through this process's pool that touches `tables` empties the cache
 /// before the write returns (GRDB's `DatabaseRegionObservation`), and a load that raced with such
 /// a commit is not stored. A write may put back the one value it just wrote (`store(afterCommitOf:)`). Writes by other processes (the `booktime` CLI) are seen within `maxAge`.
+///
+/// Values that `isSettled` says can no longer change (a basket that became an order) stay when
+/// the tables change: a session that still names one does not read it again after every write.
 final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct State {
         var entries: [Key: (value: Value, storedAt: ContinuousClock.Instant)] = [:]
+        var settled: [Key: Value] = [:]
         var generation = 0
     }
 
@@ -22,11 +26,16 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let observation = Mutex<AnyDatabaseCancellable?>(nil)
     let capacity: Int
     let maxAge: Duration
+    private let isSettled: @Sendable (Value) -> Bool
 
-    init(db: AppDatabase, tables: [String], capacity: Int = 20_000, maxAge: Duration = .seconds(2)) {
+    init(
+        db: AppDatabase, tables: [String], capacity: Int = 20_000, maxAge: Duration = .seconds(2),
+        isSettled: @escaping @Sendable (Value) -> Bool = { _ in false }
+    ) {
         self.db = db
         self.capacity = capacity
         self.maxAge = maxAge
+        self.isSettled = isSettled
         let region = tables.map { Table($0) as any DatabaseRegionConvertible }
         let cancellable = DatabaseRegionObservation(tracking: region).start(
             in: db.dbWriter,
@@ -40,6 +49,7 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     func value(for key: Key, load: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
         let now = ContinuousClock.now
         let (cached, generation) = state.withLock { state -> (Value?, Int) in
+            if let settled = state.settled[key] { return (settled, state.generation) }
             if let entry = state.entries[key], now - entry.storedAt < maxAge { return (entry.value, state.generation) }
             return (nil, state.generation)
         }
@@ -65,10 +75,16 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     private func keep(_ value: Value, for key: Key, at now: ContinuousClock.Instant, in state: inout State) {
+        if isSettled(value) {
+            if state.settled.count >= capacity { state.settled.removeAll(keepingCapacity: true) }
+            state.settled[key] = value
+            return
+        }
         if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
         state.entries[key] = (value, now)
     }
 
+    /// Drops every value that may change; settled values stay.
     func removeAll() {
         state.withLock { state in
             state.entries.removeAll(keepingCapacity: true)
@@ -76,5 +92,5 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
-    var count: Int { state.withLock { $0.entries.count } }
+    var count: Int { state.withLock { $0.entries.count + $0.settled.count } }
 }

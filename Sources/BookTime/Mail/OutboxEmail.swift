@@ -51,6 +51,24 @@ extension OutboxEmail: FetchableRecord, MutablePersistableRecord {
     }
 }
 
+extension OutboxEmail {
+    /// `insert(db)` through one cached statement, for the email every order queues (see
+    /// `Order.insertCached`; `OrderInsertTests` checks both write the same row).
+    mutating func insertCached(_ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO emailOutbox (toAddress, fromAddress, subject, body, status, attempts, nextAttemptAt, lastError, createdAt, sentAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        try statement.execute(arguments: [
+            toAddress, fromAddress, subject, body, status, attempts, DatabaseDate(nextAttemptAt), lastError, DatabaseDate(createdAt),
+            sentAt.map(DatabaseDate.init),
+        ])
+        id = db.lastInsertedRowID
+    }
+}
+
 extension DerivableRequest<OutboxEmail> {
     /// Pending messages whose next attempt is due, oldest first.
     func due(at now: Date) -> Self {

@@ -30,6 +30,20 @@ import Testing
         }
     }
 
+    /// A signed-in user with no basket in this session adds to their open basket, if they have
+    /// one: two tabs adding at once do not leave two baskets.
+    @Test func aSignedInUserHasOneOpenBasket() async throws {
+        let test = try TestDatabase()
+        let book = try await ShopFixtures.product(test.db, "Siddhartha", price: 800)
+        let user = try await ShopFixtures.customer(test.db, "user1@domain.com")
+        let first = try await test.db.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 1)
+        let second = try await test.db.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 2)
+        #expect(second.basketID == first.basketID)
+        #expect(second.quantity == 3)
+        let visitor = try await test.db.addToBasket(basketID: nil, userID: nil, productID: book.id!, quantity: 1)
+        #expect(visitor.basketID != first.basketID, "visitors' baskets are found through their session only")
+    }
+
     @Test func addToBasketSignedInBelongsToTheUser() async throws {
         try await withTestApp { browser, db in
             let book = try await ShopFixtures.product(db, "Siddhartha", price: 800)

@@ -92,6 +92,38 @@ import Testing
         }
     }
 
+    /// After an order the session still names the ordered basket and the next basket is found by
+    /// user: neither the order nor the next "add to basket" writes a session, and another device
+    /// signed in as the same user shares that basket.
+    @Test func theBasketAfterAnOrderIsFoundByUser() async throws {
+        try await withTestApp { browser, db in
+            let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
+            let other = try await ShopFixtures.product(db, "Backgammon for dummies", price: 1250)
+            let (_, address) = try await Self.readyToOrder(browser, db, books: [(book, 1)])
+            let phone = TestBrowser(client: browser.client)
+            try await phone.logIn("user1@domain.com", testPassword)
+            #expect(try await ShopFixtures.basketCount(phone) == 1)
+
+            let sessions = { try await db.reader.read { try Row.fetchAll($0, sql: "SELECT key, value, expiresAt FROM persist ORDER BY key") } }
+            let before = try await sessions()
+            try await Self.checkout(browser, billing: address)
+            #expect(try await ShopFixtures.basketCount(phone) == 0)
+            try await ShopFixtures.addToBasket(browser, other, quantity: 2)
+            #expect(try await sessions() == before, "no session was written")
+            #expect(try await ShopFixtures.basketCount(browser) == 2)
+            #expect(try await ShopFixtures.basketCount(phone) == 2)
+
+            try await ShopFixtures.addToBasket(phone, book)
+            #expect(try await ShopFixtures.basketCount(browser) == 3)
+            let open = try await db.reader.read { try Basket.filter(Basket.Columns.status == BasketStatus.open).fetchAll($0) }
+            #expect(open.count == 1)
+            #expect(try await browser.get("/basket/").text.contains("Backgammon for dummies"))
+            try await Self.checkout(phone, billing: address)
+            #expect(try await ShopFixtures.orderCount(db) == 2)
+            #expect(try await ShopFixtures.basketCount(browser) == 0)
+        }
+    }
+
     @Test func thePricePaidSurvivesAPriceChange() async throws {
         try await withTestApp { browser, db in
             let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000)

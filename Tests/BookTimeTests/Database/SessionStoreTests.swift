@@ -17,6 +17,18 @@ import Testing
         #expect(try await store.get(key: "k", as: AppSession.self) == nil)
     }
 
+    /// The driver keeps the value it wrote in memory; read as another type, the stored JSON answers.
+    @Test func aValueReadAsAnotherTypeIsDecodedFromItsJSON() async throws {
+        struct UserOnly: Codable, Sendable, Equatable { var userID: Int64? }
+        let test = try TestDatabase()
+        let store = SQLitePersistDriver(db: test.db)
+        try await store.set(key: "k", value: AppSession(userID: 7, basketID: 3), expires: .seconds(60))
+        #expect(try await store.get(key: "k", as: UserOnly.self) == UserOnly(userID: 7))
+        #expect(try await store.get(key: "k", as: AppSession.self) == AppSession(userID: 7, basketID: 3))
+        #expect(try await store.get(key: "k", as: Int.self) == nil)
+        #expect(try await SQLitePersistDriver(db: test.db).get(key: "k", as: UserOnly.self) == UserOnly(userID: 7), "read from the file")
+    }
+
     @Test func createRefusesDuplicates() async throws {
         let test = try TestDatabase()
         let store = SQLitePersistDriver(db: test.db)

@@ -72,4 +72,28 @@ import Testing
         #expect(try await counted.value("k") == nil)
         #expect(counted.loadCount == 1)
     }
+
+    /// Values that can no longer change stay across commits; every other value still goes.
+    @Test func settledValuesStayWhenTheTablesChange() async throws {
+        let test = try TestDatabase()
+        let loads = Mutex(0)
+        let cache = TableCache<String, String?>(db: test.db, tables: ["persist"], isSettled: { $0?.hasPrefix("final:") == true })
+        let value = { (key: String) in
+            try await cache.value(for: key) { db in
+                loads.withLock { $0 += 1 }
+                return try Data.fetchOne(db, sql: "SELECT value FROM persist WHERE key = ?", arguments: [key]).map { String(decoding: $0, as: UTF8.self) }
+            }
+        }
+        try await test.db.dbWriter.write { db in
+            try Self.put(db, "done", "final:42")
+            try Self.put(db, "open", "draft")
+        }
+        #expect(try await value("done") == "final:42")
+        #expect(try await value("open") == "draft")
+        try await test.db.dbWriter.write { try Self.put($0, "other", "x") }
+        #expect(try await value("done") == "final:42")
+        #expect(loads.withLock { $0 } == 2, "the settled value came from memory")
+        #expect(try await value("open") == "draft")
+        #expect(loads.withLock { $0 } == 3, "the unsettled one was read again")
+    }
 }
