@@ -172,7 +172,7 @@ struct AdminController {
             return .redirect(to: back, type: .normal)
         }
         guard form.value("confirm") == "yes" else {
-            let plan = isDelete ? try await store.deletePlan(model, ids: ids) : AdminDeletePlan(titles: try await store.titles(model, ids: ids), cascades: [], blockers: [])
+            let plan = isDelete ? try await store.deletePlan(model, ids: ids) : AdminDeletePlan(named: try await store.titles(model, ids: ids), cascades: [], blockers: [])
             let what = model.counted(ids.count)
             let page = ConfirmPage(
                 site: AdminSiteView(site, actor: actor), heading: "Are you sure?",

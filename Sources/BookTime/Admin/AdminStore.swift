@@ -44,7 +44,9 @@ struct AdminRecord: Sendable {
 
 /// What deleting some rows would take with it, and what stops it.
 struct AdminDeletePlan: Sendable {
-    let titles: [String]
+    /// The rows this site may see among those asked for, by id, in id order.
+    let named: [(id: Int64, title: String)]
+    var titles: [String] { named.map(\.title) }
     let cascades: [(label: String, count: Int)]
     let blockers: [(label: String, count: Int)]
 }
@@ -414,12 +416,12 @@ struct AdminStore: Sendable {
         ).map { ($0[0], $0[1] ?? "#\($0[0] as Int64)") }
     }
 
-    func titles(_ model: AdminModel, ids: [Int64]) async throws -> [String] {
-        try await db.reader.read { db in try Self.titles(db, model, ids: ids).map(\.title) }
+    func titles(_ model: AdminModel, ids: [Int64]) async throws -> [(id: Int64, title: String)] {
+        try await db.reader.read { db in try Self.titles(db, model, ids: ids) }
     }
 
     static func deletePlan(_ db: Database, _ model: AdminModel, ids: [Int64]) throws -> AdminDeletePlan {
-        let titles = try Self.titles(db, model, ids: ids).map(\.title)
+        let named = try Self.titles(db, model, ids: ids)
         var cascades: [(String, Int)] = []
         var blockers: [(String, Int)] = []
         for relation in model.relations {
@@ -430,7 +432,7 @@ struct AdminStore: Sendable {
             guard count > 0 else { continue }
             if relation.protects { blockers.append((relation.label, count)) } else { cascades.append((relation.label, count)) }
         }
-        return AdminDeletePlan(titles: titles, cascades: cascades, blockers: blockers)
+        return AdminDeletePlan(named: named, cascades: cascades, blockers: blockers)
     }
 
     /// Deletes the rows (all or none), refusing when anything protects them.
@@ -439,9 +441,8 @@ struct AdminStore: Sendable {
         return try await db.dbWriter.write { db in
             let plan = try Self.deletePlan(db, model, ids: ids)
             guard plan.blockers.isEmpty else { throw AdminSaveError.protected }
-            let named = try Self.titles(db, model, ids: ids)
-            guard named.count == ids.count else { throw AdminSaveError.notFound }
-            for (id, title) in named {
+            guard plan.named.count == ids.count else { throw AdminSaveError.notFound }
+            for (id, title) in plan.named {
                 try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "delete")
             }
             try db.execute(

@@ -20,22 +20,14 @@ extension AppDatabase {
     /// A basket's owner, status and item count (sum of quantities); nil when it does not exist.
     /// Asked after every basket write and by every request whose basket is not in memory.
     static func basketState(_ db: Database, id: Int64) throws -> BasketState? {
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT b.id, b.userId, b.status, (SELECT COALESCE(SUM(l.quantity), 0) FROM basketLine l WHERE l.basketId = b.id) AS itemCount
-                FROM basket b WHERE b.id = ?
-                """
-        )
+        let statement = try db.cachedStatement(sql: "SELECT \(BasketState.columnsSQL) FROM basket b WHERE b.id = ?")
         return try BasketState.fetchOne(statement, arguments: [id])
     }
 
     /// A signed-in user's newest open basket, if any.
     static func openBasketState(_ db: Database, userID: Int64) throws -> BasketState? {
         let statement = try db.cachedStatement(
-            sql: """
-                SELECT b.id, b.userId, b.status, (SELECT COALESCE(SUM(l.quantity), 0) FROM basketLine l WHERE l.basketId = b.id) AS itemCount
-                FROM basket b WHERE b.userId = ? AND b.status = ? ORDER BY b.id DESC LIMIT 1
-                """
+            sql: "SELECT \(BasketState.columnsSQL) FROM basket b WHERE b.userId = ? AND b.status = ? ORDER BY b.id DESC LIMIT 1"
         )
         return try BasketState.fetchOne(statement, arguments: [userID, BasketStatus.open])
     }
@@ -158,6 +150,9 @@ struct BasketState: Sendable, Equatable, Decodable, FetchableRecord {
     let userId: Int64?
     let status: BasketStatus
     let itemCount: Int
+
+    /// Its columns, selected from `basket` aliased `b`.
+    static let columnsSQL = "b.id, b.userId, b.status, (SELECT COALESCE(SUM(l.quantity), 0) FROM basketLine l WHERE l.basketId = b.id) AS itemCount"
 
     /// Open, and either nobody's yet or this user's.
     func isUsable(by userID: Int64?) -> Bool {

@@ -133,8 +133,9 @@ struct CatalogController {
 
     /// `/search/?q=`: FTS5, ranked, with highlighted fragments; empty or odd queries find nothing.
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let query = String((request.queryForm.value("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-        let pageNumber = requestedPage(request.uri.queryParameters["page"].map(String.init))
+        let form = request.queryForm
+        let query = String((form.value("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        let pageNumber = requestedPage(form.value("page"))
         let version = catalogVersion.current
         return try await views.renderCached("catalog_search", key: "v\(version)|\(pageNumber)|\(query)", request: request, context: context) {
             try await searchPage(query: query, pageNumber: pageNumber)

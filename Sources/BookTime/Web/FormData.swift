@@ -49,7 +49,7 @@ public struct FormData: Sendable {
         while index < part.endIndex {
             let byte = part[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < part.endIndex, let high = hexValue(part[index + 1]), let low = hexValue(part[index + 2]) else {
+                guard index + 2 < part.endIndex, let high = part[index + 1].hexDigitValue, let low = part[index + 2].hexDigitValue else {
                     return literal(part)
                 }
                 bytes.append(high << 4 | low)
@@ -64,15 +64,6 @@ public struct FormData: Sendable {
 
     private static func literal(_ part: ArraySlice<UInt8>) -> String {
         String(decoding: part.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 
