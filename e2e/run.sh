@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests: a real headless Chromium driven by Selenium through the shop.
 #
-#   e2e/run.sh [BINARY]     # default: the release binary (built if missing)
+#   e2e/run.sh [BINARY]     # default: dist/booktime (scripts/release.sh builds it if missing)
 #
 # Installs Debian's chromium and chromium-driver and Selenium from PyPI when they are missing,
 # then runs every e2e/*.py against its own server and fresh database. Screenshots of each step,
@@ -22,8 +22,8 @@ fi
 
 bin="${1:-}"
 if [ -z "$bin" ]; then
-    swift build -c release --product booktime > /dev/null
-    bin="$(swift build -c release --show-bin-path)/booktime"
+    [ -x dist/booktime ] || scripts/release.sh > /dev/null
+    bin="$(pwd)/dist/booktime"
 fi
 export BOOKTIME_E2E_BINARY="$bin"
 mkdir -p e2e/screenshots
