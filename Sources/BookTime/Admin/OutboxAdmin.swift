@@ -40,8 +40,10 @@ enum OutboxAdmin {
         model.fields = [
             AdminField(name: "to", column: "toAddress", label: "To", kind: .text(maxLength: 320)),
             AdminField(name: "from", column: "fromAddress", label: "From", kind: .text(maxLength: 320)),
+            AdminField(name: "reply_to", column: "replyTo", label: "Reply to", kind: .text(maxLength: 320, required: false)),
             AdminField(name: "subject", column: "subject", label: "Subject", kind: .text(maxLength: 998)),
             AdminField(name: "body", column: "body", label: "Message", kind: .multiline),
+            AdminField(name: "html_body", column: "htmlBody", label: "HTML part", kind: .multiline),
             AdminField(name: "status", column: "status", label: "Status", kind: .choice(statuses)),
             AdminField(name: "attempts", column: "attempts", label: "Attempts", kind: .integer(0...1000)),
             AdminField(name: "last_error", column: "lastError", label: "Last error", kind: .text(maxLength: 10_000, required: false)),

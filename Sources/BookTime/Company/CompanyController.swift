@@ -40,10 +40,15 @@ struct CompanyController {
         try await views.renderCached("company_about_us", key: "", title: "About us", request: request, context: context) { [String: String]() }
     }
 
-    /// Django's `ContactUsView` (a `FormView`): an empty form.
+    /// Django's `ContactUsView` (a `FormView`): an empty form; a signed-in customer's email is
+    /// filled in (and not editable), so the page is per user then.
     @Sendable func contactUs(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await views.renderCached("company_contact_us", key: "", title: "Contact us", request: request, context: context) {
-            ContactForm.page(for: FormValidator(FormData(fields: [])))
+        if let user = context.currentUser {
+            let page = ContactForm.page(for: FormValidator(FormData(fields: [])), signedInEmail: user.email)
+            return views.render("company_contact_us", page: page, title: "Contact us", request: request, context: context)
+        }
+        return try await views.renderCached("company_contact_us", key: "", title: "Contact us", request: request, context: context) {
+            ContactForm.page(for: FormValidator(FormData(fields: [])), signedInEmail: nil)
         }
     }
 
@@ -51,10 +56,11 @@ struct CompanyController {
     @Sendable func submitContactUs(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await request.formData(context: context)
-        switch ContactForm.validate(form) {
-        case .failure(let validator):
+        let signedInEmail = context.currentUser?.email
+        switch ContactForm.validate(form, signedInEmail: signedInEmail) {
+        case .failure(let failure):
             return views.render(
-                "company_contact_us", page: ContactForm.page(for: validator), title: "Contact us",
+                "company_contact_us", page: ContactForm.page(for: failure.validator, signedInEmail: signedInEmail), title: "Contact us",
                 request: request, context: context, status: .unprocessableContent
             )
         case .success(let message):
@@ -66,38 +72,56 @@ struct CompanyController {
     }
 }
 
-/// The book's `ContactForm`: `name` (≤100) and `message` (≤600), both required.
+/// The book's `ContactForm`, `name` (≤100) and `message` (≤600), plus the `email` to answer to:
+/// typed by a visitor, the account's own for a signed-in customer (whatever the POST says).
 struct ContactForm: Equatable {
     static let nameMaxLength = 100
     static let messageMaxLength = 600
 
     let name: String
+    let email: String
     let message: String
 
-    static func validate(_ data: FormData) -> Result<ContactForm, FormValidatorFailure> {
+    static func validate(_ data: FormData, signedInEmail: String?) -> Result<ContactForm, FormValidatorFailure> {
         var validator = FormValidator(data)
         let name = validator.text("name", maxLength: nameMaxLength)
+        let email = signedInEmail ?? validator.email("email")
         let message = validator.text("message", maxLength: messageMaxLength)
         guard validator.isValid else { return .failure(FormValidatorFailure(validator)) }
-        return .success(ContactForm(name: name, message: message))
+        return .success(ContactForm(name: name, email: email, message: message))
     }
 
-    /// Subject "Site message", body "From: {name}\n{message}", to customer service.
+    /// Subject "Site message from {name}", to customer service, `Reply-To` the customer, and a
+    /// body that names them: "From: {name} <{email}>\n{message}" (the book's, with the address).
     func email(settings: MailSettings) -> OutboxEmail {
-        OutboxEmail(to: settings.customerServiceAddress, from: settings.fromAddress, subject: "Site message", body: "From: \(name)\n\(message)")
+        OutboxEmail(
+            to: settings.customerServiceAddress, from: settings.fromAddress, subject: "Site message from \(name)",
+            body: "From: \(name) <\(email)>\n\(message)", replyTo: email
+        )
     }
 
     struct Page {
         let name: FieldView
+        let email: FieldView
         let message: FieldView
         let hasErrors: Bool
     }
 
-    static func page(for failure: FormValidatorFailure) -> Page { page(for: failure.validator) }
-
-    static func page(for validator: FormValidator) -> Page {
-        Page(
-            name: validator.field("name", label: "Your name", maxLength: nameMaxLength),
+    static func page(for validator: FormValidator, signedInEmail: String?) -> Page {
+        var email = validator.field(
+            "email", label: "Your email", type: .email, maxLength: EmailAddress.maxLength, autocomplete: "email",
+            help: signedInEmail == nil ? "We answer to this address." : "The address of your account; we answer to it."
+        )
+        if let signedInEmail {
+            email = FieldView(
+                name: "email", label: email.label, type: .email, value: signedInEmail, maxLength: EmailAddress.maxLength,
+                autocomplete: "email", help: email.help
+            )
+            email.readOnly = true
+        }
+        return Page(
+            name: validator.field("name", label: "Your name", maxLength: nameMaxLength, autocomplete: "name"),
+            email: email,
             message: validator.field("message", label: "Message", maxLength: messageMaxLength),
             hasErrors: !validator.isValid
         )

@@ -84,6 +84,14 @@ enum Migrations {
             try BasketSchema.indexOpenBaskets(db)
         }
 
+        migrator.registerMigration("0014_email_reply_to_and_html") { db in
+            // Contact messages are answered to the customer; order emails carry an HTML part.
+            try db.alter(table: "emailOutbox") { t in
+                t.add(column: "replyTo", .text)
+                t.add(column: "htmlBody", .text)
+            }
+        }
+
         return migrator
     }()
 

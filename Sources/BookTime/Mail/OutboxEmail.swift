@@ -17,7 +17,12 @@ public struct OutboxEmail: Codable, Sendable, Equatable, Identifiable {
     public var toAddress: String
     public var fromAddress: String
     public var subject: String
+    /// The plain-text part; every message has one.
     public var body: String
+    /// An HTML alternative of `body`, sent as `multipart/alternative` when present.
+    public var htmlBody: String?
+    /// Where answers go (the customer, for a contact message), when not to the sender.
+    public var replyTo: String?
     public var status: Status
     public var attempts: Int
     public var nextAttemptAt: Date
@@ -25,11 +30,13 @@ public struct OutboxEmail: Codable, Sendable, Equatable, Identifiable {
     public var createdAt: Date
     public var sentAt: Date?
 
-    public init(to: String, from: String, subject: String, body: String, now: Date = .now) {
+    public init(to: String, from: String, subject: String, body: String, htmlBody: String? = nil, replyTo: String? = nil, now: Date = .now) {
         self.toAddress = to
         self.fromAddress = from
         self.subject = subject
         self.body = body
+        self.htmlBody = htmlBody
+        self.replyTo = replyTo
         self.status = .pending
         self.attempts = 0
         self.nextAttemptAt = now
@@ -57,12 +64,12 @@ extension OutboxEmail {
     mutating func insertCached(_ db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO emailOutbox (toAddress, fromAddress, subject, body, status, attempts, nextAttemptAt, lastError, createdAt, sentAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO emailOutbox (toAddress, fromAddress, subject, body, htmlBody, replyTo, status, attempts, nextAttemptAt, lastError, createdAt, sentAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         try statement.execute(arguments: [
-            toAddress, fromAddress, subject, body, status, attempts, DatabaseDate(nextAttemptAt), lastError, DatabaseDate(createdAt),
+            toAddress, fromAddress, subject, body, htmlBody, replyTo, status, attempts, DatabaseDate(nextAttemptAt), lastError, DatabaseDate(createdAt),
             sentAt.map(DatabaseDate.init),
         ])
         id = db.lastInsertedRowID

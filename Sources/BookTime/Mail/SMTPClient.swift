@@ -79,31 +79,50 @@ public struct SMTPTransport: MailTransport {
         return address
     }
 
-    /// The RFC 5322 message, dot-stuffed, with UTF-8 subject and body.
+    /// The RFC 5322 message, dot-stuffed, with UTF-8 subject and body; `Reply-To` when set, and
+    /// `multipart/alternative` (plain text first, then HTML) when the email has an HTML part.
     static func message(_ email: OutboxEmail) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        let subject = email.subject.allSatisfy(\.isASCII)
-            ? email.subject.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-            : "=?UTF-8?B?\(Data(email.subject.utf8).base64EncodedString())?="
-        let headers = [
+        var headers = [
             "From: \(email.fromAddress)",
             "To: \(email.toAddress)",
-            "Subject: \(subject)",
+        ]
+        if let replyTo = email.replyTo { headers.append("Reply-To: \(headerValue(replyTo))") }
+        headers += [
+            "Subject: \(headerValue(email.subject))",
             "Date: \(formatter.string(from: email.createdAt))",
             "Message-ID: <outbox-\(email.id ?? 0)-\(Int(email.createdAt.timeIntervalSince1970))@booktime>",
             "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
         ]
-        let body = email.body
+        let body: String
+        if let html = email.htmlBody {
+            let boundary = "booktime-\(email.id ?? 0)-\(Int(email.createdAt.timeIntervalSince1970))-alt"
+            headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+            body = [
+                "--\(boundary)", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", email.body,
+                "--\(boundary)", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", html,
+                "--\(boundary)--", "",
+            ].joined(separator: "\n")
+        } else {
+            headers += ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
+            body = email.body
+        }
+        let stuffed = body
             .replacingOccurrences(of: "\r\n", with: "\n")
             .split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.hasPrefix(".") ? "." + $0 : String($0) }
             .joined(separator: "\r\n")
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + stuffed
+    }
+
+    /// A header value on one line: plain ASCII as it is, anything else as an RFC 2047 encoded word.
+    static func headerValue(_ value: String) -> String {
+        value.allSatisfy(\.isASCII)
+            ? value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            : "=?UTF-8?B?\(Data(value.utf8).base64EncodedString())?="
     }
 }
 

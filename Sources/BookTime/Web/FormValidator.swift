@@ -118,6 +118,8 @@ public struct FieldView: Sendable {
     /// A hint under the field (the password rules).
     public let help: String?
     public var options: [Option] = []
+    /// Shown but not typed in (the signed-in customer's own email on the contact form).
+    public var readOnly = false
 
     public init(
         name: String, label: String, type: InputType = .text, value: String = "", error: String? = nil, maxLength: Int? = nil,
@@ -147,6 +149,7 @@ extension FieldView: MustacheParent {
         case "autocomplete": autocomplete
         case "help": help
         case "options": options
+        case "readOnly": readOnly
         case "describedBy": describedBy
         case "error": error
         case "maxLength": maxLength

@@ -40,4 +40,20 @@ import Testing
             #expect(try await shop.employee.get("/office-admin/email/").status == .notFound)
         }
     }
+
+    @Test func aContactMessageShowsWhoToAnswer() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
+            let visitor = TestBrowser(client: browser.client)
+            let sent = try await visitor.post("/contact-us/", form: [("name", "Ann Elliot"), ("email", "ann@example.com"), ("message", "Do you ship to Bath?")])
+            #expect(sent.status == .seeOther)
+            let id = try #require(try await db.outbox().first { $0.replyTo == "ann@example.com" }?.id)
+            let list = try await shop.owner.get("/admin/email/")
+            #expect(list.text.contains("Site message from Ann Elliot"))
+            let page = try await shop.owner.get("/admin/email/\(id)/").text
+            #expect(page.contains("Reply to"))
+            #expect(page.contains("ann@example.com"))
+            #expect(page.contains("Do you ship to Bath?"))
+        }
+    }
 }

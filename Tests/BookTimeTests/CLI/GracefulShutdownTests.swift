@@ -52,7 +52,7 @@ struct RawHTTPConnection {
         let port = try #require(server.baseURL.port)
 
         let token = String(repeating: "A", count: 43)
-        let body = "name=Anne&message=Persuasion&csrf_token=\(token)"
+        let body = "name=Anne&email=anne%40example.com&message=Persuasion&csrf_token=\(token)"
         let connection = try RawHTTPConnection(port: port)
         defer { connection.close() }
         connection.send(

@@ -45,14 +45,18 @@ import Testing
 
     @Test func validContactFormQueuesEmailAndRedirectsWithFlash() async throws {
         try await withTestApp { browser, db in
-            let response = try await browser.post("/contact-us/", form: [("name", "Luke Skywalker"), ("message", "Hi there")])
+            let response = try await browser.post(
+                "/contact-us/", form: [("name", "Luke Skywalker"), ("email", " Luke@Example.COM "), ("message", "Hi there")]
+            )
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/")
 
             let outbox = try await db.outbox()
             #expect(outbox.count == 1)
-            #expect(outbox.first?.subject == "Site message")
-            #expect(outbox.first?.body == "From: Luke Skywalker\nHi there")
+            #expect(outbox.first?.subject == "Site message from Luke Skywalker")
+            // Trimmed, the domain lower-cased (the part before @ is the mailbox's own).
+            #expect(outbox.first?.body == "From: Luke Skywalker <Luke@example.com>\nHi there")
+            #expect(outbox.first?.replyTo == "Luke@example.com")
             #expect(outbox.first?.toAddress == "customerservice@booktime.domain")
             #expect(outbox.first?.fromAddress == "site@booktime.domain")
             #expect(outbox.first?.status == .pending)
@@ -67,11 +71,13 @@ import Testing
 
     @Test func invalidContactFormShowsErrorsAndKeepsInput() async throws {
         try await withTestApp { browser, db in
-            let response = try await browser.post("/contact-us/", form: [("name", ""), ("message", "Hi <there>")])
+            let response = try await browser.post("/contact-us/", form: [("name", ""), ("email", "not-an-address"), ("message", "Hi <there>")])
             #expect(response.status == .unprocessableContent)
             let html = response.text
             #expect(html.contains("This field is required."))
             #expect(html.contains(#"id="error_name""#))
+            #expect(html.contains(#"id="error_email""#))
+            #expect(html.contains(#"value="not-an-address""#))
             #expect(html.contains("Hi &lt;there&gt;</textarea>"))
             #expect(try await db.outbox().isEmpty)
         }
@@ -90,9 +96,44 @@ import Testing
     }
 
     @Test func contactFormValidation() {
-        #expect(throws: Never.self) { try ContactForm.validate(FormData(string: "name=Luke+Skywalker&message=Hi+there")).get() }
-        #expect(throws: FormValidatorFailure.self) { try ContactForm.validate(FormData(string: "message=Hi+there")).get() }
-        #expect(throws: FormValidatorFailure.self) { try ContactForm.validate(FormData(string: "name=%20%20&message=x")).get() }
+        let valid = "name=Luke+Skywalker&email=luke%40example.com&message=Hi+there"
+        #expect(throws: Never.self) { try ContactForm.validate(FormData(string: valid), signedInEmail: nil).get() }
+        #expect(throws: FormValidatorFailure.self) { try ContactForm.validate(FormData(string: "message=Hi+there&email=a%40b.co"), signedInEmail: nil).get() }
+        #expect(throws: FormValidatorFailure.self) { try ContactForm.validate(FormData(string: "name=%20%20&message=x&email=a%40b.co"), signedInEmail: nil).get() }
+        // A visitor must give an address to answer to; a signed-in customer's is the account's.
+        #expect(throws: FormValidatorFailure.self) { try ContactForm.validate(FormData(string: "name=L&message=x"), signedInEmail: nil).get() }
+        let signedIn = try? ContactForm.validate(FormData(string: "name=L&message=x&email=other%40evil.example"), signedInEmail: "me@example.com").get()
+        #expect(signedIn?.email == "me@example.com")
+    }
+
+    @Test func signedInCustomerAnswersToTheirOwnAddress() async throws {
+        try await withTestApp { browser, db in
+            _ = try await browser.signUp("reader@example.com", testPassword)
+            let html = try await browser.get("/contact-us/").text
+            #expect(html.contains(#"value="reader@example.com""#))
+            #expect(html.contains(" readonly"))
+            let response = try await browser.post(
+                "/contact-us/", form: [("name", "Reader"), ("email", "someone-else@example.com"), ("message", "Where is my book?")]
+            )
+            #expect(response.status == .seeOther)
+            let message = try await db.outbox().first { $0.subject.hasPrefix("Site message") }
+            #expect(message?.replyTo == "reader@example.com")
+            #expect(message?.body == "From: Reader <reader@example.com>\nWhere is my book?")
+            // The anonymous page is not served the signed-in user's address from the cache.
+            let other = TestBrowser(client: browser.client)
+            #expect(!(try await other.get("/contact-us/").text).contains("reader@example.com"))
+        }
+    }
+
+    @Test func replyToAndHTMLPartAreInTheSentMessage() {
+        let plain = SMTPTransport.message(OutboxEmail(to: "cs@shop", from: "site@shop", subject: "s", body: "b", replyTo: "luke@example.com"))
+        #expect(plain.contains("\r\nReply-To: luke@example.com\r\n"))
+        #expect(plain.contains("Content-Type: text/plain"))
+        let both = SMTPTransport.message(OutboxEmail(to: "a@b.c", from: "d@e.f", subject: "s", body: "plain words", htmlBody: "<p>html words</p>"))
+        #expect(both.contains("Content-Type: multipart/alternative; boundary="))
+        #expect(!both.contains("Reply-To"))
+        let plainAt = both.range(of: "plain words")!.lowerBound, htmlAt = both.range(of: "<p>html words</p>")!.lowerBound
+        #expect(plainAt < htmlAt)
     }
 
     @Test func postWithoutCSRFTokenIsForbiddenAndChangesNothing() async throws {
