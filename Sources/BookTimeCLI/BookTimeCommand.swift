@@ -8,6 +8,7 @@ struct BookTimeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "booktime",
         abstract: "BookTime: an online bookshop in one executable and one SQLite file.",
+        version: BookTimeVersion.current,
         subcommands: [Serve.self, Migrate.self, Check.self, Backup.self, ImportProducts.self, Demo.self, CreateUser.self],
         defaultSubcommand: Serve.self
     )
@@ -15,6 +16,7 @@ struct BookTimeCommand: AsyncParsableCommand {
     /// Like ArgumentParser's own `main()`, but every usage or data error exits with code 2.
     static func main() async {
         do {
+            try refuseUnknownCommand(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -34,6 +36,17 @@ struct BookTimeCommand: AsyncParsableCommand {
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
+    }
+}
+
+extension BookTimeCommand {
+    /// With `serve` as the default, ArgumentParser reads `booktime frobnicate` as serve's argument
+    /// and prints serve's usage; a first word that is no command (nor an option) is a typo instead.
+    static func refuseUnknownCommand(_ arguments: [String]) throws {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return }
+        let known = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !known.contains(first) else { return }
+        throw CLIError(message: "unknown command '\(first)'; the commands are \(known.dropLast().joined(separator: ", ")) (see booktime --help).")
     }
 }
 

@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
         try await explained {
             // Refuse bad settings before a first run creates anything.
             try config.validate()
+            if await isAddressInUse(host: config.host, port: config.port) {
+                throw CLIError(message: "port \(config.port) is in use; pick another with --port")
+            }
             let isNew = !FileManager.default.fileExists(atPath: config.databasePath)
             let db = try AppDatabase.open(path: config.databasePath)
             let applied = try db.migrate()
@@ -62,7 +65,12 @@ struct Serve: AsyncParsableCommand {
                 print("BookTime is running at \(url)  (Ctrl-C to stop)")
                 fflush(nil)
             }
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch where isAddressInUse(error) {
+                try? db.close()
+                throw CLIError(message: "port \(config.port) is in use; pick another with --port")
+            }
             try db.close()
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import NIOCore
+import NIOPosix
 import HummingbirdAuth
 import Logging
 import ServiceLifecycle
@@ -109,5 +111,28 @@ struct ThemeWatcher: Service {
             views.reloadIfThemeChanged()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
+    }
+}
+
+/// Whether starting the server failed because another process listens on the address (the CLI
+/// turns it into "port N is in use").
+public func isAddressInUse(_ error: any Error) -> Bool {
+    if let error = error as? IOError { return error.errnoCode == EADDRINUSE }
+    return false
+}
+
+/// Whether another process already listens on `host:port`: `serve` asks before a first run creates
+/// a database or anything is logged, so a taken port is one clear line.
+public func isAddressInUse(host: String, port: Int) async -> Bool {
+    guard port != 0 else { return false }
+    do {
+        // Bound as Hummingbird binds (address reuse on), so a socket in TIME_WAIT is no conflict.
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: port).get()
+        try? await channel.close()
+        return false
+    } catch {
+        return isAddressInUse(error)
     }
 }

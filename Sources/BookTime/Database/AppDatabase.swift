@@ -144,6 +144,14 @@ public struct AppDatabase: Sendable {
         if FileManager.default.fileExists(atPath: destination) {
             throw OpenError.unreadable(path: destination, reason: "the file already exists; choose a new name.")
         }
+        let folder = URL(fileURLWithPath: destination).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw OpenError.unreadable(path: destination, reason: "the folder \(folder) does not exist; create it first.")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw OpenError.unreadable(path: destination, reason: "the folder \(folder) is not writable.")
+        }
         let target = try DatabaseQueue(path: destination)
         try dbWriter.backup(to: target)
         try target.writeWithoutTransaction { db in

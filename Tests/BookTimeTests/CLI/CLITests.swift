@@ -133,6 +133,40 @@ final class ServerProcess: @unchecked Sendable {
         #expect(result.stderr.contains("Error") || result.stderr.contains("error"))
     }
 
+    /// A typo'd command is named as such in one line, not answered with serve's usage.
+    @Test func unknownCommandIsOneLineNotServesUsage() throws {
+        let result = try BookTimeBinary.run(["frobnicate"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: unknown command 'frobnicate'; the commands are serve, migrate, check, backup, import-products, demo, createuser (see booktime --help).\n")
+        #expect(!result.stderr.contains("USAGE"))
+    }
+
+    @Test func versionIsPrinted() throws {
+        let result = try BookTimeBinary.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "\(BookTimeVersion.current)\n")
+    }
+
+    @Test func backupIntoAMissingFolderIsOneLine() throws {
+        let directory = try TemporaryDirectory()
+        #expect(try BookTimeBinary.run(["migrate", "--db", directory.file("shop.db")]).status == 0)
+        let result = try BookTimeBinary.run(["backup", directory.file("no/such/folder/copy.db"), "--db", directory.file("shop.db")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("does not exist; create it first"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func portInUseIsOneLine() throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(arguments: ["--db", directory.file("a.db")], in: directory.path)
+        defer { _ = server.stop() }
+        let port = try #require(server.baseURL.port)
+        let result = try BookTimeBinary.run(["serve", "--port", "\(port)", "--db", directory.file("b.db")], in: directory.path)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: port \(port) is in use; pick another with --port\n")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("b.db")), "nothing was created")
+    }
+
     @Test func badEnvironmentExitsWith2() throws {
         let directory = try TemporaryDirectory()
         let result = try BookTimeBinary.run(["migrate"], in: directory.path, environment: ["BOOKTIME_PORT": "abc"])
