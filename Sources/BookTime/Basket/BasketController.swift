@@ -72,6 +72,9 @@ struct BasketController {
                     items: items, errors: ["That line is not in your basket. Reload the page and try again."],
                     request: request, context: context, status: .unprocessableContent
                 )
+            } catch BasketUpdateError.notEnoughStock(let messages) {
+                let items = try await db.basketItems(basketID: basket.id)
+                return renderBasket(items: items, errors: messages, request: request, context: context, status: .unprocessableContent)
             }
             context.flash.add(.success, change.remove.isEmpty ? "Your basket was updated." : "The line was removed from your basket.")
             return .redirect(to: Routes.basket, type: .normal)

@@ -6,12 +6,16 @@ public enum BasketError: Error, Equatable, CustomStringConvertible {
     case unknownProduct
     case unavailable(String)
     case invalidQuantity
+    /// More copies than are left: the product, the copies left and how many the basket holds.
+    case notEnoughStock(name: String, left: Int, inBasket: Int)
 
     public var description: String {
         switch self {
         case .unknownProduct: "That product does not exist."
         case .unavailable(let name): "Sorry, \(name) is not available at the moment."
         case .invalidQuantity: "Choose a quantity from 1 to \(BasketLine.maxQuantity)."
+        case .notEnoughStock(let name, let left, let inBasket):
+            "Only \(left) left of \(name)" + (inBasket > 0 ? ", and your basket has \(inBasket) already." : ".")
         }
     }
 }
@@ -56,6 +60,14 @@ extension AppDatabase {
                 basketID = db.lastInsertedRowID
             }
             guard let basketID else { throw BasketError.unknownProduct }
+            if let left = product.stockCount {
+                // Counted stock: refuse at once what Place order would refuse later.
+                let current = try db.cachedStatement(sql: "SELECT quantity FROM basketLine WHERE basketId = ? AND productId = ?")
+                let inBasket = try Int.fetchOne(current, arguments: [basketID, productID]) ?? 0
+                if min(inBasket + quantity, BasketLine.maxQuantity) > left {
+                    throw BasketError.notEnoughStock(name: product.name, left: left, inBasket: inBasket)
+                }
+            }
             let upsert = try db.cachedStatement(
                 sql: """
                     INSERT INTO basketLine (basketId, productId, quantity) VALUES (?, ?, ?)
@@ -95,6 +107,16 @@ extension AppDatabase {
             let lineIDs = try Int64.fetchSet(db, sql: "SELECT id FROM basketLine WHERE basketId = ?", arguments: [basketID])
             guard Set(quantities.keys).union(remove).isSubset(of: lineIDs) else { throw BasketUpdateError.foreignLine }
             guard quantities.values.allSatisfy({ (1...BasketLine.maxQuantity).contains($0) }) else { throw BasketError.invalidQuantity }
+            let stock = try Row.fetchAll(
+                db, sql: "SELECT l.id, p.name, p.stockCount FROM basketLine l JOIN product p ON p.id = l.productId WHERE l.basketId = ?",
+                arguments: [basketID]
+            )
+            let short = stock.compactMap { row -> String? in
+                let lineID: Int64 = row["id"]
+                guard !remove.contains(lineID), let quantity = quantities[lineID], let left: Int = row["stockCount"], quantity > left else { return nil }
+                return BasketError.notEnoughStock(name: row["name"], left: left, inBasket: 0).description
+            }
+            guard short.isEmpty else { throw BasketUpdateError.notEnoughStock(short) }
             for (lineID, quantity) in quantities where !remove.contains(lineID) {
                 try db.execute(sql: "UPDATE basketLine SET quantity = ? WHERE id = ?", arguments: [quantity, lineID])
             }
@@ -209,4 +231,6 @@ final class BasketReads: Sendable {
 /// A basket form naming a line of another basket.
 enum BasketUpdateError: Error {
     case foreignLine
+    /// One sentence per line asking for more copies than are left.
+    case notEnoughStock([String])
 }

@@ -46,6 +46,30 @@ import Testing
         #expect(openBaskets == 19)
     }
 
+    /// Adding or raising a quantity beyond the copies left is refused at once, with the number left.
+    @Test func addingMoreThanIsLeftIsRefusedAtOnce() async throws {
+        try await withTestApp { browser, db in
+            let book = try await ShopFixtures.product(db, "Walden", price: 900, stock: 3)
+            let tooMany = try await ShopFixtures.addToBasket(browser, book, quantity: 4)
+            #expect(tooMany.status == .seeOther)
+            #expect(try await browser.get("/product/walden/").text.contains("Only 3 left of Walden."))
+            #expect(try await ShopFixtures.basketCount(browser) == 0)
+
+            try await ShopFixtures.addToBasket(browser, book, quantity: 2)
+            try await ShopFixtures.addToBasket(browser, book, quantity: 2)
+            #expect(try await browser.get("/product/walden/").text.contains("Only 3 left of Walden, and your basket has 2 already."))
+            #expect(try await ShopFixtures.basketCount(browser) == 2)
+
+            let line = try #require(try await db.reader.read { try BasketLine.fetchOne($0) })
+            let raised = try await browser.post("/basket/", form: [("quantity_\(line.id!)", "5")])
+            #expect(raised.status == .unprocessableContent)
+            #expect(raised.text.contains("Only 3 left of Walden."))
+            #expect(try await ShopFixtures.basketCount(browser) == 2, "nothing changed")
+            #expect(try await browser.post("/basket/", form: [("quantity_\(line.id!)", "3")]).status == .seeOther)
+            #expect(try await ShopFixtures.basketCount(browser) == 3)
+        }
+    }
+
     @Test func soldOutShowsOutOfStockAndCannotBeAdded() async throws {
         try await withTestApp { browser, db in
             let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000, stock: 2)
@@ -60,11 +84,12 @@ import Testing
         }
     }
 
-    /// More copies in the basket than in stock: refused, nothing taken.
+    /// More copies in the basket than in stock (others bought some since): refused, nothing taken.
     @Test func cannotOrderMoreThanTheStock() async throws {
         try await withTestApp { browser, db in
-            let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000, stock: 2)
+            let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000, stock: 3)
             let (_, address) = try await CheckoutTests.readyToOrder(browser, db, books: [(book, 3)])
+            try await db.dbWriter.write { try $0.execute(sql: "UPDATE product SET stockCount = 2") }
             let response = try await CheckoutTests.checkout(browser, billing: address)
             #expect(response.status == .conflict)
             #expect(try await ShopFixtures.orderCount(db) == 0)
