@@ -261,18 +261,43 @@ struct AdminController {
         if id == nil, let create = model.create {
             return try await createWithOwnForm(model, create: create, actor: actor, form: form, request: request, context: context)
         }
+        switch try await saveForm(model, id: id, record: record, form: form, actor: actor, request: request, context: context) {
+        case .failure(let page):
+            return page.response
+        case .success(let saved):
+            context.flash.add(.success, "The \(model.label.lowercased()) “\(saved.title)” was \(id == nil ? "added" : "changed") successfully.")
+            try await warnIfNeeded(model, id: saved.id, context: context)
+            let next = form.value("_continue") != nil ? site.changeURL(model, id: saved.id) : site.listURL(model)
+            return .redirect(to: next, type: .normal)
+        }
+    }
+
+    /// A form page shown instead of saving (errors, or someone else's save), as an error value.
+    struct FormPageResponse: Error {
+        let response: Response
+    }
+
+    /// Parses and saves a posted change form; a form that cannot be saved comes back as its page,
+    /// with `extraError` (what else did not happen) on top of its own errors.
+    func saveForm(
+        _ model: AdminModel, id: Int64?, record: AdminRecord?, form: FormData, actor: AdminActor, extraError: String? = nil,
+        request: Request, context: AppRequestContext
+    ) async throws -> Result<(id: Int64, title: String), FormPageResponse> {
         let (submission, errors) = AdminForm.parse(form, model: model, readOnly: model.readOnlyFields(isOwner: actor.isOwner, adding: id == nil))
         var formErrors: [String] = []
         var fieldErrors = errors
         if errors.isEmpty {
             do {
-                let saved = try await store.save(model, site: site, id: id, submission: submission, expected: form.value("_fingerprint"), actor: actor)
-                context.flash.add(.success, "The \(model.label.lowercased()) “\(saved.title)” was \(id == nil ? "added" : "changed") successfully.")
-                let next = form.value("_continue") != nil ? site.changeURL(model, id: saved.id) : site.listURL(model)
-                return .redirect(to: next, type: .normal)
+                return .success(try await store.save(model, site: site, id: id, submission: submission, expected: form.value("_fingerprint"), actor: actor))
             } catch AdminSaveError.conflict {
                 let message = "Someone else changed this \(model.label.lowercased()) since you opened it. Nothing was saved: the form now shows the current values."
-                return try await renderForm(model, record: record, actor: actor, formErrors: [message], request: request, context: context, status: .conflict)
+                var current = record
+                if let id { current = try await store.record(model, id: id) ?? record }
+                let page = try await renderForm(
+                    model, record: current, actor: actor, formErrors: [message] + (extraError.map { [$0] } ?? []), request: request, context: context,
+                    status: .conflict
+                )
+                return .failure(FormPageResponse(response: page))
             } catch AdminSaveError.fieldErrors(let errors) {
                 fieldErrors = errors
             } catch AdminSaveError.formError(let message) {
@@ -281,10 +306,17 @@ struct AdminController {
                 throw HTTPError(.notFound)
             }
         }
-        return try await renderForm(
-            model, record: record, actor: actor, form: form, errors: fieldErrors, formErrors: formErrors, request: request, context: context,
-            status: .unprocessableContent
+        let page = try await renderForm(
+            model, record: record, actor: actor, form: form, errors: fieldErrors, formErrors: formErrors + (extraError.map { [$0] } ?? []),
+            request: request, context: context, status: .unprocessableContent
         )
+        return .failure(FormPageResponse(response: page))
+    }
+
+    /// After a save: what is still wrong with the record, with a link to the field that fixes it.
+    func warnIfNeeded(_ model: AdminModel, id: Int64, context: AppRequestContext) async throws {
+        guard let warning = try await store.warning(model, id: id) else { return }
+        context.flash.add(.warning, warning.text, link: FlashMessage.Link(label: "Fix it", url: site.changeURL(model, id: id) + "#id_\(warning.field)"))
     }
 
     /// An add form of the model's own fields (a user and their password), made by its `create`.
@@ -322,9 +354,11 @@ struct AdminController {
         _ model: AdminModel, record: AdminRecord?, actor: AdminActor, form: FormData? = nil, errors: [String: String] = [:],
         formErrors: [String] = [], request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
+        var warning: AdminWarning? = nil
+        if let record { warning = try await store.warning(model, id: record.id) }
         let page = try await AdminForm.page(
             site: site, model: model, record: record, actor: actor, form: form, errors: errors, formErrors: formErrors, store: store,
-            currency: currency
+            currency: currency, warning: warning.map { AdminFormPage.Link(label: $0.text, url: "#id_\($0.field)") }
         )
         return views.render("admin_form", page: page, title: "\(page.heading) | \(site.header)", request: request, context: context, status: status)
     }
@@ -346,6 +380,17 @@ struct AdminController {
         } catch is MultipartForm.Failure {
             throw HTTPError(.badRequest, message: "Send the image from the upload form.")
         }
+        // The Upload button is inside the change form, so the POST carries whatever was typed
+        // there too: it is saved first, or, if it cannot be, the image waits and nothing is lost.
+        if form.value("_fingerprint") != nil {
+            let fields = FormData(fields: form.fields.map { ($0.name, $0.value) })
+            let saved = try await saveForm(
+                model, id: id, record: record, form: fields, actor: actor,
+                extraError: "The image was not added: save your changes first (fix what is marked below), then upload it again.",
+                request: request, context: context
+            )
+            if case .failure(let page) = saved { return page.response }
+        }
         guard let file = form.file("image"), !file.data.isEmpty else {
             context.flash.add(.error, "Choose an image to upload.")
             return .redirect(to: back, type: .normal)
@@ -361,6 +406,7 @@ struct AdminController {
                 return true
             }
             context.flash.add(.success, added ? "The image was added to “\(record.title)”." : "“\(record.title)” already has this image.")
+            try await warnIfNeeded(model, id: id, context: context)
         } catch let error as ImageError {
             context.flash.add(.error, "The image was not added: \(error.description).")
         }

@@ -38,12 +38,14 @@ enum AdminForm {
 
     static func page(
         site: AdminSite, model: AdminModel, record: AdminRecord?, actor: AdminActor, form: FormData?, errors: [String: String],
-        formErrors: [String], store: AdminStore, currency: Currency
+        formErrors: [String], store: AdminStore, currency: Currency, warning: AdminFormPage.Link? = nil
     ) async throws -> AdminFormPage {
         let adding = record == nil
         let readOnly = model.readOnlyFields(isOwner: actor.isOwner, adding: adding)
+        // An add form starts from the schema's defaults (a product is Active and In stock).
+        let defaults = adding ? try await store.columnDefaults(model.table) : [:]
         func view(_ field: AdminField) async throws -> AdminFieldView {
-            let value = record?.value(of: field) ?? .null
+            let value = record?.value(of: field) ?? defaults[field.column] ?? .null
             let fixed = readOnly.contains(field.name)
             switch field.kind {
             case .manyToMany(let m2m):
@@ -113,7 +115,8 @@ enum AdminForm {
             canSave: model.can(record == nil ? .add : .change)
                 && (fieldsets.contains { $0.fields.contains { !$0.readOnly } } || inlines.contains { $0.rows.contains { $0.inputs.contains { !$0.readOnly } } }), deleteURL: record != nil && model.can(.delete) ? record.map { site.deleteURL(model, id: $0.id) } : nil,
             links: record.map { site.links(model, id: $0.id) } ?? [],
-            uploadURL: record != nil && model.acceptsImages && model.can(.change) ? record.map { site.changeURL(model, id: $0.id) + "images/" } : nil
+            uploadURL: record != nil && model.acceptsImages && model.can(.change) ? record.map { site.changeURL(model, id: $0.id) + "images/" } : nil,
+            warning: warning
         )
     }
 }

@@ -141,6 +141,8 @@ struct AdminFormPage {
     let canSave: Bool
     let deleteURL: String?
     let links: [Link]
-    /// Where the image upload form posts, when this record takes images.
+    /// Where the image upload button posts (the change form, as multipart), when this record takes images.
     let uploadURL: String?
+    /// What is wrong with the saved record, linking to the field that fixes it.
+    let warning: Link?
 }

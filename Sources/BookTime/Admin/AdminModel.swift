@@ -69,6 +69,12 @@ struct AdminField: Sendable {
     var writer: AdminFieldWriter? = nil
 }
 
+/// A warning about a saved record and the form field that fixes it.
+struct AdminWarning: Sendable, Equatable {
+    let text: String
+    let field: String
+}
+
 /// A group of fields on the change form (Django's fieldsets).
 struct AdminFieldset: Sendable {
     let title: String?
@@ -173,6 +179,9 @@ struct AdminModel: Sendable {
     var addDefaults: [String] = []
     /// The change page takes image uploads for this record (products).
     var acceptsImages = false
+    /// What is wrong with a saved record that the form still accepts (a product nobody can buy),
+    /// said after a save and on its change page, with the field that fixes it.
+    var warning: (@Sendable (Database, Int64) throws -> AdminWarning?)? = nil
     /// The add form's own fields and how a record is made from them (Django's `add_fieldsets`).
     var addFields: [AdminField] = []
     var create: AdminCreate? = nil

@@ -161,6 +161,12 @@ struct AdminStore: Sendable {
         try await db.reader.read { db in try Self.record(db, model, id: id) }
     }
 
+    /// The model's warning about record `id`, if it has one.
+    func warning(_ model: AdminModel, id: Int64) async throws -> AdminWarning? {
+        guard let warning = model.warning else { return nil }
+        return try await db.reader.read { db in try warning(db, id) }
+    }
+
     static func record(_ db: Database, _ model: AdminModel, id: Int64) throws -> AdminRecord? {
         let scope = model.scope.map { " AND (\($0))" } ?? ""
         guard let row = try Row.fetchOne(db, sql: "SELECT t.*, \(model.titleSQL) AS adminTitle FROM \(model.table) t WHERE t.id = ?\(scope)", arguments: [id])
@@ -227,6 +233,19 @@ struct AdminStore: Sendable {
 
     /// Saves a change (id given) or an addition, in one transaction with its audit entry. A
     /// change is refused when the record's fingerprint is no longer `expected`.
+    /// The `DEFAULT` of each column of `table` that has one, evaluated: the schema is the one home
+    /// of a new record's starting values, and an add form shows them.
+    func columnDefaults(_ table: String) async throws -> [String: DatabaseValue] {
+        try await db.reader.read { db in
+            var defaults: [String: DatabaseValue] = [:]
+            for column in try db.columns(in: table) {
+                guard let sql = column.defaultValueSQL else { continue }
+                defaults[column.name] = try DatabaseValue.fetchOne(db, sql: "SELECT \(sql)") ?? .null
+            }
+            return defaults
+        }
+    }
+
     func save(
         _ model: AdminModel, site: AdminSite, id: Int64?, submission: Submission, expected: String?, actor: AdminActor
     ) async throws -> (id: Int64, title: String) {

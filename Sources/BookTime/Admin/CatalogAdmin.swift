@@ -43,6 +43,12 @@ enum CatalogAdmin {
         model.listEditable = ["in_stock"]
         model.touch = ["dateUpdated"]
         model.addDefaults = ["dateUpdated"]
+        model.warning = { db, id in
+            guard let product = try Product.fetchOne(db, key: id) else { return nil }
+            let reasons = product.unavailableReasons
+            guard let first = reasons.first else { return nil }
+            return AdminWarning(text: "Customers cannot buy it: \(reasons.map(\.text).joined(separator: ", ")).", field: first.field)
+        }
         model.relations = [
             AdminRelation(label: "product images", table: "productImage", column: "productId", protects: false),
             AdminRelation(label: "tag links", table: "productTagLink", column: "productId", protects: false),

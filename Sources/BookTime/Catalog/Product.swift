@@ -36,6 +36,16 @@ public struct Product: Codable, Sendable, Equatable, Identifiable {
     /// Whether it can be put in a basket and ordered: active, in stock, and not sold out.
     public var isAvailable: Bool { active && inStock && (stockCount ?? 1) > 0 }
 
+    /// Why it cannot be bought, as the back office says it, with the form field that fixes each
+    /// reason; empty when `isAvailable`.
+    var unavailableReasons: [(text: String, field: String)] {
+        var reasons: [(String, String)] = []
+        if !active { reasons.append(("“Active” is not ticked", "active")) }
+        if !inStock { reasons.append(("“In stock” is not ticked", "in_stock")) }
+        if let stockCount, stockCount <= 0 { reasons.append(("it has no copies in stock", "stock_count")) }
+        return reasons
+    }
+
     /// The same rule in SQL, for queries over `product` aliased `p`.
     static let availableSQL = "(p.active AND p.inStock AND (p.stockCount IS NULL OR p.stockCount > 0))"
 }

@@ -8,12 +8,21 @@ public struct FlashMessage: Codable, Sendable, Equatable {
         case info, success, warning, error
     }
 
+    /// A link after the text, to a page of this site ("Fix it").
+    public struct Link: Codable, Sendable, Equatable {
+        public var label: String
+        public var url: String
+    }
+
     public var level: Level
     public var text: String
+    public var link: Link?
 
-    public init(_ level: Level, _ text: String) {
+    public init(_ level: Level, _ text: String, link: Link? = nil) {
         self.level = level
         self.text = text
+        // Only a local path: the cookie is signed, but a link never leaves the site.
+        self.link = link.flatMap { $0.url.hasPrefix("/") && !$0.url.hasPrefix("//") ? $0 : nil }
     }
 }
 
@@ -36,8 +45,8 @@ public final class FlashMessages: Sendable {
     public init() {}
 
     /// Queue a message for the next page the visitor sees.
-    public func add(_ level: FlashMessage.Level, _ text: String) {
-        state.withLock { $0.outgoing.append(FlashMessage(level, text)) }
+    public func add(_ level: FlashMessage.Level, _ text: String, link: FlashMessage.Link? = nil) {
+        state.withLock { $0.outgoing.append(FlashMessage(level, text, link: link)) }
     }
 
     /// Messages to show on this page; reading them marks them as shown.

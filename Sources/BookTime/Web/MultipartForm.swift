@@ -16,7 +16,7 @@ struct MultipartForm: Sendable {
         case malformed
     }
 
-    static let maxParts = 100
+    static let maxParts = 1000
 
     private(set) var fields: [(name: String, value: String)] = []
     private(set) var files: [File] = []

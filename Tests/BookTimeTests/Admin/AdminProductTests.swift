@@ -71,6 +71,32 @@ import Testing
         }
     }
 
+    /// The add form starts from the schema's defaults, as the book's model does: Active and In stock.
+    @Test func addProductStartsActiveAndInStock() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
+            let form = try await shop.owner.get("/admin/product/add/").text
+            #expect(form.contains(#"<input id="id_active" name="active" type="checkbox" value="1" checked>"#))
+            #expect(form.contains(#"<input id="id_in_stock" name="in_stock" type="checkbox" value="1" checked>"#))
+        }
+    }
+
+    /// A product saved so that nobody can buy it says so, with a link to the field that fixes it.
+    @Test func aSavedProductNobodyCanBuySaysSo() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
+            let url = "/admin/product/\(shop.product.id!)/"
+            let form = try await shop.owner.get(url)
+            #expect(!form.text.contains("Customers cannot buy it"))
+            let fields = Self.productForm(form.fingerprint).filter { $0.0 != "active" && $0.0 != "stock_count" } + [("stock_count", "0")]
+            let saved = try await shop.owner.post(url, form: fields + [("_continue", "1")])
+            #expect(saved.status == .seeOther)
+            let page = try await shop.owner.get(url).text
+            #expect(page.contains("Customers cannot buy it: “Active” is not ticked, it has no copies in stock. <a href=\"/admin/product/\(shop.product.id!)/#id_active\">Fix it</a>"))
+            #expect(page.contains(##"<a href="#id_active">Fix it</a>"##), "and the change page keeps saying it")
+        }
+    }
+
     @Test func dispatchersChangeOnlyWhetherItIsInStock() async throws {
         try await withTestApp { browser, db in
             let shop = try await AdminShop.make(browser, db, signIn: [.dispatcher])

@@ -9,7 +9,9 @@ import Testing
 
 extension TestBrowser {
     /// POSTs `multipart/form-data` as a browser's file upload does, with the CSRF token unless told not to.
-    func upload(_ uri: String, file: Data, filename: String = "cover.jpg", field: String = "image", csrf: Bool = true) async throws -> TestResponse {
+    func upload(
+        _ uri: String, file: Data, filename: String = "cover.jpg", field: String = "image", csrf: Bool = true, fields: [(String, String)] = []
+    ) async throws -> TestResponse {
         let boundary = "----BookTimeTest\(UUID().uuidString)"
         var body = Data()
         func append(_ text: String) { body.append(Data(text.utf8)) }
@@ -17,6 +19,9 @@ extension TestBrowser {
             let page = try await get("/contact-us/").text
             let token = page.firstMatch(of: /name="csrf_token" value="([^"]*)"/).map { String($0.1) } ?? ""
             append("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\(token)\r\n")
+        }
+        for (name, value) in fields {
+            append("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
         append("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: image/jpeg\r\n\r\n")
         body.append(file)
@@ -33,13 +38,39 @@ extension TestBrowser {
         try await db.reader.read { try ProductImage.filter(Column("productId") == productID).order(Column("id")).fetchAll($0) }
     }
 
+    /// The Upload button sends the change form with the picture: what was typed is saved with it,
+    /// or, when it cannot be saved, nothing is lost and the page says to save first.
+    @Test func uploadingFromAnEditedFormNeverDropsTheEdits() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
+            let id = shop.product.id!
+            let url = "/admin/product/\(id)/"
+            let page = try await shop.owner.get(url)
+            let edited = AdminProductTests.productForm(page.fingerprint, price: "14.99")
+            let response = try await shop.owner.upload(url + "images/", file: TestImages.jpeg(width: 400, height: 300), fields: edited)
+            #expect(response.status == .seeOther)
+            #expect(try await AdminProductTests.product(db, id)?.price == 1499, "the edit was saved")
+            #expect(try await Self.images(db, id).count == 2, "and the picture added")
+
+            // A bad edit: nothing is saved, the image waits, and the form keeps what was typed.
+            let again = try await shop.owner.get(url)
+            let bad = AdminProductTests.productForm(again.fingerprint, price: "lots")
+            let refused = try await shop.owner.upload(url + "images/", file: TestImages.jpeg(width: 500, height: 300), fields: bad)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("The image was not added: save your changes first"))
+            #expect(refused.text.contains(#"value="lots""#))
+            #expect(try await Self.images(db, id).count == 2)
+            #expect(try await AdminProductTests.product(db, id)?.price == 1499)
+        }
+    }
+
     @Test func anEmployeeUploadsAPicture() async throws {
         try await withTestApp { browser, db in
             let shop = try await AdminShop.make(browser, db, signIn: [.employee])
             let id = shop.product.id!
             let page = try await shop.employee.get("/office-admin/product/\(id)/")
-            #expect(page.text.contains("enctype=\"multipart/form-data\""))
-            #expect(page.text.contains("action=\"/office-admin/product/\(id)/images/\""))
+            #expect(page.text.contains("formenctype=\"multipart/form-data\""))
+            #expect(page.text.contains("formaction=\"/office-admin/product/\(id)/images/\""))
             let response = try await shop.employee.upload("/office-admin/product/\(id)/images/", file: TestImages.jpeg(width: 640, height: 480))
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/office-admin/product/\(id)/")
