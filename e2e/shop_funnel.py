@@ -40,7 +40,7 @@ try:
     browser.shot("image-switcher", phone=True)
     browser.click(By.XPATH, '//button[normalize-space()="Add to basket"]')
     browser.expect("A Book With Pictures is in your basket: 1 in all.")
-    browser.expect(">1 items in basket<")
+    browser.expect(">1 item in basket<")
 
     browser.get("/product/pride-and-prejudice/")
     browser.click(By.XPATH, '//button[normalize-space()="Add to basket"]')

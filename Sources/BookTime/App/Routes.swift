@@ -6,6 +6,7 @@ public enum Routes {
     public static let aboutUs = "/about-us/"
     public static let contactUs = "/contact-us/"
     public static let healthz = "/healthz"
+    public static let favicon = "/favicon.ico"
 
     public static let signup = "/signup/"
     public static let loginPath = "/login/"

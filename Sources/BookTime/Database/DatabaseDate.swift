@@ -22,8 +22,11 @@ struct DatabaseDate: DatabaseValueConvertible, Sendable {
         Date.fromDatabaseValue(dbValue).map(DatabaseDate.init)
     }
 
-    /// GRDB's text for `date`; nil outside years 1–9999 (GRDB's own formatting answers those).
+    /// GRDB's text for `date`; nil before 1970 or after 9999 (GRDB's own formatting answers those:
+    /// its formatter rounds some pre-1970 instants a millisecond differently, and the shop only
+    /// writes the present).
     static func text(_ date: Date) -> String? {
+        guard date.timeIntervalSince1970 >= 0 else { return nil }
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
         let millis = Int(milliseconds - Int64(seconds) * 1000)

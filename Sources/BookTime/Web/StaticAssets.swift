@@ -46,6 +46,11 @@ public struct StaticAssets: Sendable {
         byHashedName[hashedName]
     }
 
+    /// By logical name (`favicon.svg`), for the few files served at a fixed URL.
+    public func asset(named name: String) -> Asset? {
+        urls[name].flatMap { byHashedName[String($0.dropFirst(Routes.staticPrefix.count))] }
+    }
+
     static func contentType(forExtension ext: String) -> String {
         switch ext.lowercased() {
         case "css": "text/css; charset=utf-8"
@@ -73,14 +78,24 @@ struct StaticController {
         router.head("static/{file}") { request, context in
             try serve(request, context: context)
         }
+        // Browsers, feed readers and bots ask for /favicon.ico whatever the page links: the icon
+        // (an SVG, which browsers take from this URL too), cached for a day as it is not hashed.
+        router.get(RouterPath(Routes.favicon)) { request, _ in
+            guard let asset = views.assets.asset(named: "favicon.svg") else { throw HTTPError(.notFound) }
+            return respond(request, asset: asset, cacheControl: "public, max-age=86400")
+        }
     }
 
     private func serve(_ request: Request, context: AppRequestContext) throws -> Response {
         let file = try context.parameters.require("file")
         guard let asset = views.assets.asset(hashedName: file) else { throw HTTPError(.notFound) }
+        return respond(request, asset: asset, cacheControl: "public, max-age=31536000, immutable")
+    }
+
+    private func respond(_ request: Request, asset: StaticAssets.Asset, cacheControl: String) -> Response {
         var headers: HTTPFields = [
             .contentType: asset.contentType,
-            .cacheControl: "public, max-age=31536000, immutable",
+            .cacheControl: cacheControl,
             .eTag: asset.etag,
         ]
         if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == asset.etag }) {

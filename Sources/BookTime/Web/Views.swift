@@ -107,7 +107,7 @@ public final class Views: Sendable {
             switch slot {
             case .csrfToken: context.csrfToken
             case .messages: LayoutContext.messagesHTML(context.flash.consume())
-            case .basketCount: String(context.basket?.itemCount ?? 0)
+            case .basketCount: LayoutContext.itemCount(context.basket?.itemCount ?? 0)
             case .account:
                 if context.currentUser == nil, let html = page.anonymousAccountHTML {
                     html
@@ -189,13 +189,19 @@ extension LayoutContext {
     /// The flash messages block, escaped here since it bypasses the template.
     static func messagesHTML(_ messages: [FlashMessage]) -> String {
         guard !messages.isEmpty else { return "" }
-        let items = messages.map { #"<p class="alert alert-\#($0.level.rawValue)">\#(HTML.escape($0.text))</p>"# }
+        let items = messages.map { message in
+            let link = message.link.map { #" <a href="\#(HTML.escape($0.url))">\#(HTML.escape($0.label))</a>"# } ?? ""
+            return #"<p class="alert alert-\#(message.level.rawValue)">\#(HTML.escape(message.text))\#(link)</p>"#
+        }
         return #"<div class="messages" role="status">"# + items.joined() + "</div>"
     }
 }
 
 /// What the layout needs: title, navigation, flash messages, the CSRF token, asset URLs.
 struct LayoutContext {
+    /// "1 item", "2 items": the basket indicator.
+    static func itemCount(_ count: Int) -> String { count == 1 ? "1 item" : "\(count) items" }
+
     struct NavItem {
         let label: String
         let url: String

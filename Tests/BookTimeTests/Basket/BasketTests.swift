@@ -17,7 +17,7 @@ import Testing
             #expect(browser.cookie("booktime_session") != nil)
             let page = try await browser.get("/product/the-cathedral-and-the-bazaar/").text
             #expect(page.contains("The cathedral and the bazaar is in your basket: 1 in all."))
-            #expect(page.contains(">1 items in basket<"))
+            #expect(page.contains(">1 item in basket<"))
 
             try await ShopFixtures.addToBasket(browser, book, quantity: 3)
             #expect(try await ShopFixtures.basketCount(browser) == 4)

@@ -32,6 +32,16 @@ import BookTimeResources
         }
     }
 
+    @Test func faviconIcoIsTheIcon() async throws {
+        try await withTestApp { browser, _ in
+            let response = try await browser.get("/favicon.ico")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "image/svg+xml")
+            #expect(response.headers[.cacheControl] == "public, max-age=86400")
+            #expect(response.text == String(decoding: EmbeddedResources.files["static/favicon.svg"]!, as: UTF8.self))
+        }
+    }
+
     @Test func hashFollowsContent() {
         let a = StaticAssets(files: ["site.css": Array("a{}".utf8)])
         let b = StaticAssets(files: ["site.css": Array("b{}".utf8)])
