@@ -35,6 +35,8 @@ public enum EmbeddedResources {
         "templates/checkout_done.mustache": PackageResources.checkout_done_mustache,
         "templates/orders_list.mustache": PackageResources.orders_list_mustache,
         "templates/orders_detail.mustache": PackageResources.orders_detail_mustache,
+        "templates/email_order.mustache": PackageResources.email_order_mustache,
+        "templates/email_order_text.mustache": PackageResources.email_order_text_mustache,
         "templates/admin_base.mustache": PackageResources.admin_base_mustache,
         "templates/admin_index.mustache": PackageResources.admin_index_mustache,
         "templates/admin_login.mustache": PackageResources.admin_login_mustache,

@@ -26,10 +26,11 @@ public struct Address: Codable, Sendable, Equatable, Identifiable {
     }
 
     /// `get_country_display`.
-    public var countryName: String { Self.countries.first { $0.value == country }?.label ?? country }
+    public var countryName: String { postal.countryName }
 
-    /// The book's `__str__`: the fields joined by commas.
-    public var summary: String { [name, address1, address2, zipCode, city, country].joined(separator: ", ") }
+    /// The book's `__str__`, as a postal address: "Jane Smith, Longbourn House, Meryton HT1 1LB,
+    /// United Kingdom" (no empty parts, the country by name).
+    public var summary: String { postal.linesWithName.joined(separator: ", ") }
 }
 
 extension Address: FetchableRecord, MutablePersistableRecord {

@@ -9,6 +9,7 @@ struct AdminController {
     let store: AdminStore
     let views: Views
     let currency: Currency
+    var seller = SellerSettings()
     let signIn: SignIn
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -452,7 +453,7 @@ struct AdminController {
             throw HTTPError(.notFound)
         }
         let orders = site.model(named: "order").map { site.changeURL($0, id: id) } ?? site.indexURL
-        let invoice = Invoice(detail: detail, currency: currency, url: site.invoiceURL(orderID: id), backURL: orders)
+        let invoice = Invoice(detail: detail, currency: currency, seller: seller, url: site.invoiceURL(orderID: id), backURL: orders)
         switch request.uri.queryParameters["format"] {
         case nil, "html":
             return views.render("admin_invoice", page: invoice, title: "Invoice \(invoice.number)", request: request, context: context)

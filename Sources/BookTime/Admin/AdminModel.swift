@@ -55,7 +55,13 @@ struct AdminManyToMany: Sendable {
 }
 
 /// Writes a field somewhere other than a plain column: statuses go through `OrderWorkflow`.
-typealias AdminFieldWriter = @Sendable (_ db: Database, _ id: Int64, _ value: DatabaseValue, _ userID: Int64) throws -> Void
+typealias AdminFieldWriter = @Sendable (_ db: Database, _ id: Int64, _ value: DatabaseValue, _ write: AdminWrite) throws -> Void
+
+/// Who is writing, and what a write that tells customers needs (order status emails).
+struct AdminWrite: Sendable {
+    let userID: Int64
+    let orderEmail: OrderEmailSettings?
+}
 
 /// One editable or displayed field of a model (Django's model field as the admin sees it).
 struct AdminField: Sendable {
@@ -119,7 +125,7 @@ enum AdminFilter: Sendable {
 struct AdminAction: Sendable {
     let name: String
     let label: String
-    let run: @Sendable (_ db: Database, _ ids: [Int64], _ userID: Int64) throws -> Int
+    let run: @Sendable (_ db: Database, _ ids: [Int64], _ write: AdminWrite) throws -> Int
 }
 
 /// Rows of another table that point at this model: deleted with it, or blocking its deletion.

@@ -21,14 +21,14 @@ enum AdminReports {
         }
     }
 
-    /// Units sold per product in orders of the last `days` days (every order line is one unit).
+    /// Copies sold per product in orders of the last `days` days.
     static func mostBoughtProducts(_ db: AppDatabase, days: Int, now: Date = .now) async throws -> [(label: String, value: Int)] {
         let since = now.addingTimeInterval(-Double(days) * 86_400)
         return try await db.reader.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.name AS name, COUNT(*) AS count FROM orderLine l
+                    SELECT p.name AS name, SUM(l.quantity) AS count FROM orderLine l
                     JOIN shopOrder o ON o.id = l.orderId JOIN product p ON p.id = l.productId
                     WHERE o.dateAdded > ? GROUP BY l.productId ORDER BY count DESC, p.name LIMIT 40
                     """,

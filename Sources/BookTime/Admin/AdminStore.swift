@@ -65,6 +65,8 @@ enum AdminSaveError: Error, Equatable {
 /// goes through here, built from the model's declaration alone.
 struct AdminStore: Sendable {
     let db: AppDatabase
+    /// For writes that email the customer (an order marked paid or dispatched); nil sends none.
+    var orderEmail: OrderEmailSettings? = nil
 
     // MARK: Lists
 
@@ -294,7 +296,7 @@ struct AdminStore: Sendable {
                     let new = values[field.name] ?? .null
                     let old = current?.value(of: field) ?? .null
                     guard old != new else { continue }
-                    try field.writer?(db, recordID, new, actor.id)
+                    try field.writer?(db, recordID, new, AdminWrite(userID: actor.id, orderEmail: orderEmail))
                     changes.append(AdminLogEntry.Change(field: field.name, old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
                 }
                 for field in model.fields where !readOnly.contains(field.name) {
@@ -304,7 +306,7 @@ struct AdminStore: Sendable {
                     try Self.replaceLinks(db, m2m, id: recordID, with: wanted)
                     changes.append(AdminLogEntry.Change(field: field.name, old: old.sorted().map(String.init).joined(separator: ","), new: wanted.sorted().map(String.init).joined(separator: ",")))
                 }
-                if let current { changes += try Self.saveInlines(db, model, current, submission, readOnlyFor: actor) }
+                if let current { changes += try Self.saveInlines(db, model, current, submission, readOnlyFor: actor, write: AdminWrite(userID: actor.id, orderEmail: orderEmail)) }
 
                 let title = try Self.titles(db, model, ids: [recordID]).first?.title ?? "#\(recordID)"
                 if current == nil || !changes.isEmpty {
@@ -359,7 +361,7 @@ struct AdminStore: Sendable {
 
     /// Inline rows: only rows of this record, only editable fields; statuses through their writer.
     static func saveInlines(
-        _ db: Database, _ model: AdminModel, _ current: AdminRecord, _ submission: Submission, readOnlyFor actor: AdminActor
+        _ db: Database, _ model: AdminModel, _ current: AdminRecord, _ submission: Submission, readOnlyFor actor: AdminActor, write: AdminWrite
     ) throws -> [AdminLogEntry.Change] {
         guard model.can(.change) else { return [] }
         var changes: [AdminLogEntry.Change] = []
@@ -370,7 +372,7 @@ struct AdminStore: Sendable {
                 for field in inline.fields where !inline.readOnly.contains(field.name) {
                     guard let new = values[field.name], let old = row.editable[field.name], new != old else { continue }
                     if let writer = field.writer {
-                        try writer(db, rowID, new, actor.id)
+                        try writer(db, rowID, new, write)
                     } else {
                         try db.execute(sql: "UPDATE \(inline.table) SET \(field.column) = ? WHERE id = ?", arguments: [new, rowID])
                     }
@@ -398,7 +400,7 @@ struct AdminStore: Sendable {
                         let old = record.value(of: field)
                         guard old != new else { continue }
                         if let writer = field.writer {
-                            try writer(db, id, new, actor.id)
+                            try writer(db, id, new, AdminWrite(userID: actor.id, orderEmail: orderEmail))
                         } else {
                             let touched = model.touch.map { ", \($0) = ?" }.joined()
                             try db.execute(
@@ -479,7 +481,7 @@ struct AdminStore: Sendable {
         try await db.dbWriter.write { db in
             let named = try Self.titles(db, model, ids: ids)
             guard named.count == ids.count else { throw AdminSaveError.notFound }
-            let changed = try action.run(db, ids, actor.id)
+            let changed = try action.run(db, ids, AdminWrite(userID: actor.id, orderEmail: orderEmail))
             for (id, title) in named {
                 try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "action:\(action.name)")
             }

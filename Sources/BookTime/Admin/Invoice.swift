@@ -5,26 +5,37 @@ import Foundation
 struct Invoice {
     struct Line {
         let name: String
+        let quantity: Int
         let priceText: String
+        let lineTotalText: String
     }
 
     let number: String
     let date: String
+    let sellerName: String
+    let sellerAddress: [String]
     let billing: [String]
     let lines: [Line]
     let totalText: String
+    /// "Paid" once the order was marked paid; otherwise the book's request to pay.
+    let paymentNote: String
     let pdfURL: String
     let backURL: String
 
-    init(detail: OrderDetail, currency: Currency, url: String, backURL: String) {
+    init(detail: OrderDetail, currency: Currency, seller: SellerSettings, url: String, backURL: String) {
         let order = detail.order
         number = order.number
         date = utcLongDate(order.dateAdded)
-        let country = Address.countries.first { $0.value == order.billingCountry }?.label ?? order.billingCountry
-        billing = [order.billingName, order.billingAddress1, order.billingAddress2, order.billingZipCode, order.billingCity, country]
-            .filter { !$0.isEmpty }
-        lines = detail.lines.map { Line(name: $0.productName, priceText: currency.format($0.unitPrice)) }
-        totalText = currency.format(detail.total)
+        sellerName = seller.name
+        sellerAddress = seller.addressLines
+        billing = order.billing.linesWithName
+        // Cancelled lines are not charged.
+        lines = detail.lines.filter { $0.status != .cancelled }.map {
+            Line(name: $0.productName, quantity: $0.quantity, priceText: currency.format($0.unitPrice), lineTotalText: currency.format($0.lineTotal))
+        }
+        totalText = currency.format(detail.lines.filter { $0.status != .cancelled }.reduce(0) { $0 + $1.lineTotal })
+        let paid = detail.history.contains { $0.orderLineId == nil && $0.toStatus == OrderStatus.paid.rawValue }
+        paymentNote = paid ? "Paid" : "Please pay within 30 days"
         pdfURL = url + "?format=pdf"
         self.backURL = backURL
     }
@@ -36,8 +47,13 @@ struct Invoice {
         let right = PDFWriter.pageWidth - 56
         var y = PDFWriter.pageHeight - 72
 
-        pdf.text("BookTime", x: left, y: y, size: 24, font: .bold)
-        y -= 28
+        pdf.text(sellerName, x: left, y: y, size: 24, font: .bold)
+        var sellerY = y
+        for line in sellerAddress {
+            pdf.rightAlignedText(line, right: right, y: sellerY, size: 10)
+            sellerY -= 13
+        }
+        y = min(y - 28, sellerY - 8)
         pdf.text("Invoice", x: left, y: y, size: 16, font: .bold)
         y -= 30
         var addressY = y
@@ -51,7 +67,9 @@ struct Invoice {
 
         func header() {
             pdf.text("Product name", x: left, y: y, size: 11, font: .bold)
-            pdf.rightAlignedText("Price", right: right, y: y, size: 11, font: .bold)
+            pdf.rightAlignedText("Quantity", right: right - 170, y: y, size: 11, font: .bold)
+            pdf.rightAlignedText("Price", right: right - 85, y: y, size: 11, font: .bold)
+            pdf.rightAlignedText("Total", right: right, y: y, size: 11, font: .bold)
             pdf.line(x1: left, y1: y - 6, x2: right, y2: y - 6)
             y -= 22
         }
@@ -64,8 +82,10 @@ struct Invoice {
                 y -= 28
                 header()
             }
-            pdf.text(line.name.count > 70 ? String(line.name.prefix(69)) + "…" : line.name, x: left, y: y, size: 11)
-            pdf.rightAlignedText(line.priceText, right: right, y: y, size: 11)
+            pdf.text(line.name.count > 48 ? String(line.name.prefix(47)) + "…" : line.name, x: left, y: y, size: 11)
+            pdf.rightAlignedText(String(line.quantity), right: right - 170, y: y, size: 11)
+            pdf.rightAlignedText(line.priceText, right: right - 85, y: y, size: 11)
+            pdf.rightAlignedText(line.lineTotalText, right: right, y: y, size: 11)
             y -= 18
         }
         pdf.line(x1: left, y1: y + 10, x2: right, y2: y + 10)
@@ -77,8 +97,8 @@ struct Invoice {
             pdf.newPage()
             y = PDFWriter.pageHeight - 72
         }
-        pdf.text("Please pay within 30 days", x: left, y: y, size: 11)
-        pdf.text("BookTime inc.", x: left, y: y - 16, size: 11)
+        pdf.text(paymentNote, x: left, y: y, size: 11, font: paymentNote == "Paid" ? .bold : .regular)
+        pdf.text(sellerName, x: left, y: y - 16, size: 11)
         return pdf.bytes()
     }
 }

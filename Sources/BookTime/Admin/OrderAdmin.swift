@@ -8,14 +8,31 @@ enum OrderAdmin {
     static let lineStatuses = OrderLineStatus.allCases.map { AdminChoice(value: String($0.rawValue), label: $0.label) }
     static let countries = Address.countries.map { AdminChoice(value: $0.value, label: $0.label) }
 
-    static let setOrderStatus: AdminFieldWriter = { db, id, value, userID in
+    static let setOrderStatus: AdminFieldWriter = { db, id, value, write in
         guard let raw = Int.fromDatabaseValue(value), let status = OrderStatus(rawValue: raw) else { throw OrderWorkflow.Failure.notFound }
-        try OrderWorkflow.setStatus(db, orderID: id, to: status, by: userID)
+        try OrderWorkflow.setStatus(db, orderID: id, to: status, by: write.userID, notify: write.orderEmail)
     }
 
-    static let setLineStatus: AdminFieldWriter = { db, id, value, userID in
+    static let setLineStatus: AdminFieldWriter = { db, id, value, write in
         guard let raw = Int.fromDatabaseValue(value), let status = OrderLineStatus(rawValue: raw) else { throw OrderWorkflow.Failure.notFound }
-        try OrderWorkflow.setLineStatus(db, lineID: id, to: status, by: userID)
+        try OrderWorkflow.setLineStatus(db, lineID: id, to: status, by: write.userID, notify: write.orderEmail)
+    }
+
+    /// "Mark all lines sent": every line still open in the selected orders, through the workflow
+    /// (history per line, the order closes, the customer is told it is on its way).
+    static let markAllLinesSent = AdminAction(name: "mark_all_sent", label: "Mark all lines sent") { db, ids, write in
+        var changed = 0
+        for orderID in ids {
+            let open = try Int64.fetchAll(
+                db, sql: "SELECT id FROM orderLine WHERE orderId = ? AND status NOT IN (?, ?) ORDER BY id",
+                arguments: [orderID, OrderLineStatus.sent, OrderLineStatus.cancelled]
+            )
+            for lineID in open {
+                try OrderWorkflow.setLineStatus(db, lineID: lineID, to: .sent, by: write.userID, notify: write.orderEmail)
+            }
+            if !open.isEmpty { changed += 1 }
+        }
+        return changed
     }
 
     static func addressFields(_ prefix: String, _ title: String) -> (fields: [AdminField], fieldset: AdminFieldset) {
@@ -95,13 +112,16 @@ enum OrderAdmin {
                 title: "Order lines", table: "orderLine", foreignKey: "orderId",
                 columns: [
                     AdminColumn(name: "product", label: "Product", sql: "(SELECT p.name FROM product p WHERE p.id = t.productId)"),
-                    AdminColumn(name: "unit_price", label: "Price paid", sql: "t.unitPrice", format: .money),
+                    AdminColumn(name: "quantity", label: "Quantity", sql: "t.quantity"),
+                    AdminColumn(name: "unit_price", label: "Price paid (each)", sql: "t.unitPrice", format: .money),
+                    AdminColumn(name: "line_total", label: "Line total", sql: "t.quantity * t.unitPrice", format: .money),
                 ],
                 fields: [AdminField(name: "status", column: "status", label: "Status", kind: .integerChoice(lineStatuses), writer: setLineStatus)],
                 order: "t.id"
             )
         ]
         model.inlines.append(history)
+        model.actions = [markAllLinesSent]
         model.relations = [
             AdminRelation(label: "order lines", table: "orderLine", column: "orderId", protects: false),
             AdminRelation(label: "history entries", table: "orderHistory", column: "orderId", protects: false),

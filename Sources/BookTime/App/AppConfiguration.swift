@@ -11,6 +11,8 @@ public struct AppConfiguration: Sendable {
     /// `smtp://user:password@host:587`; without it emails stay in the outbox.
     public var smtpURL: String?
     public var mail = MailSettings()
+    /// The seller named on invoices.
+    public var seller = SellerSettings()
     /// Prices are stored in this currency's minor units.
     public var currency: Currency = .gbp
     /// Trust `X-Forwarded-Proto: https` from a reverse proxy: secure cookies and HSTS.
@@ -61,6 +63,10 @@ public struct AppConfiguration: Sendable {
             config.behindHTTPSProxy = ["1", "true", "yes", "on"].contains(proxy.lowercased())
         }
         if let url = environment["BOOKTIME_PUBLIC_URL"], !url.isEmpty { config.publicURL = url }
+        if let name = environment["BOOKTIME_SELLER_NAME"], !name.isEmpty { config.seller.name = name }
+        if let address = environment["BOOKTIME_SELLER_ADDRESS"], !address.isEmpty {
+            config.seller.addressLines = SellerSettings.addressLines(from: address)
+        }
         if let value = environment["BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE"], !value.isEmpty {
             guard let number = Int(value), number > 0 else {
                 throw ConfigurationError(description: "BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE must be a positive whole number, not '\(value)'.")

@@ -71,12 +71,12 @@ public func buildApplication(
         .addRoutes(to: router)
     AddressController(db: db, addressBook: addressBook, views: views).addRoutes(to: router)
     BasketController(db: db, baskets: basketReads, views: views, currency: config.currency).addRoutes(to: router)
-    CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency))
-        .addRoutes(to: router)
+    let orderEmail = OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency)
+    CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: orderEmail).addRoutes(to: router)
     OrdersController(db: db, views: views, currency: config.currency).addRoutes(to: router)
     for site in AdminSite.all {
         AdminController(
-            site: site, store: AdminStore(db: db), views: views, currency: config.currency,
+            site: site, store: AdminStore(db: db, orderEmail: orderEmail), views: views, currency: config.currency, seller: config.seller,
             signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits)
         ).addRoutes(to: router)
     }

@@ -23,7 +23,31 @@ struct AddressSelectionForm {
         return .success(AddressSelectionForm(billingAddressID: ids[0], shippingAddressID: ids[1]))
     }
 
+    /// One basket line as the review before "Place order" shows it.
+    struct ReviewLine {
+        let name: String
+        let quantity: Int
+        let unitPriceText: String
+        let lineTotalText: String
+    }
+
+    /// What is being bought: the basket's lines and the total the order will have.
+    struct Review {
+        let lines: [ReviewLine]
+        let totalText: String
+        let itemsText: String
+
+        init(items: [BasketItem], currency: Currency) {
+            lines = items.map {
+                ReviewLine(name: $0.name, quantity: $0.quantity, unitPriceText: currency.format($0.price), lineTotalText: currency.format($0.lineTotal))
+            }
+            totalText = currency.format(items.reduce(0) { $0 + $1.lineTotal })
+            itemsText = LayoutContext.itemCount(items.reduce(0) { $0 + $1.quantity })
+        }
+    }
+
     struct Page {
+        let review: Review
         let billing: FieldView
         let shipping: FieldView
         let hasAddresses: Bool
@@ -33,7 +57,7 @@ struct AddressSelectionForm {
         let basketURL = Routes.basket
     }
 
-    static func page(for validator: FormValidator, addresses: [Address], formErrors: [String] = []) -> Page {
+    static func page(for validator: FormValidator, addresses: [Address], review: Review, formErrors: [String] = []) -> Page {
         let choices = addresses.map { (value: String($0.id ?? 0), label: $0.summary) }
         var source = validator
         // Preselect the first address when nothing was chosen yet.
@@ -41,6 +65,7 @@ struct AddressSelectionForm {
             source = FormValidator(FormData(fields: [("billing_address", first.value), ("shipping_address", first.value)]))
         }
         return Page(
+            review: review,
             billing: source.selectField("billing_address", label: "Billing address", choices: choices),
             shipping: source.selectField("shipping_address", label: "Shipping address", choices: choices), hasAddresses: !addresses.isEmpty, hasErrors: !validator.isValid || !formErrors.isEmpty,
             formErrors: formErrors

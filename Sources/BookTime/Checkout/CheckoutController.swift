@@ -20,8 +20,13 @@ struct CheckoutController {
     @Sendable func addressSelect(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let basket = context.basket, basket.itemCount > 0 else { return emptyBasket(context) }
         let addresses = try await addressBook.addresses(userID: try userID(context))
-        let page = AddressSelectionForm.page(for: FormValidator(FormData(fields: [])), addresses: addresses)
+        let page = AddressSelectionForm.page(for: FormValidator(FormData(fields: [])), addresses: addresses, review: try await review(basket.id))
         return views.render("checkout_address_select", page: page, title: "Checkout", request: request, context: context)
+    }
+
+    /// The basket as it will be ordered, shown above "Place order".
+    private func review(_ basketID: Int64) async throws -> AddressSelectionForm.Review {
+        AddressSelectionForm.Review(items: try await baskets.items(basketID: basketID), currency: email.currency)
     }
 
     @Sendable func placeOrder(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -38,7 +43,7 @@ struct CheckoutController {
         let addresses = try await addressBook.addresses(userID: userID)
         switch AddressSelectionForm.validate(form, addresses: addresses) {
         case .failure(let failure):
-            let page = AddressSelectionForm.page(for: failure.validator, addresses: addresses)
+            let page = AddressSelectionForm.page(for: failure.validator, addresses: addresses, review: try await review(basket.id))
             return views.render("checkout_address_select", page: page, title: "Checkout", request: request, context: context, status: .unprocessableContent)
         case .success(let choice):
             do {
@@ -52,7 +57,9 @@ struct CheckoutController {
             } catch CheckoutError.emptyBasket {
                 return emptyBasket(context)
             } catch let error as CheckoutError {
-                let page = AddressSelectionForm.page(for: FormValidator(form), addresses: addresses, formErrors: [error.description])
+                let page = AddressSelectionForm.page(
+                    for: FormValidator(form), addresses: addresses, review: try await review(basket.id), formErrors: [error.description]
+                )
                 return views.render(
                     "checkout_address_select", page: page, title: "Checkout", request: request, context: context, status: .conflict
                 )

@@ -95,21 +95,25 @@ extension Order: FetchableRecord, MutablePersistableRecord {
     }
 }
 
-/// One unit of a product in an order, with the price paid for it.
+/// One title in an order: how many copies, the price paid for each, and where it stands.
 public struct OrderLine: Codable, Sendable, Equatable, Identifiable {
     public var id: Int64?
     public var orderId: Int64
     public var productId: Int64
     public var status: OrderLineStatus
+    public var quantity: Int
     public var unitPrice: Int
 
-    public init(id: Int64? = nil, orderId: Int64, productId: Int64, status: OrderLineStatus = .new, unitPrice: Int) {
+    public init(id: Int64? = nil, orderId: Int64, productId: Int64, status: OrderLineStatus = .new, quantity: Int = 1, unitPrice: Int) {
         self.id = id
         self.orderId = orderId
         self.productId = productId
         self.status = status
+        self.quantity = quantity
         self.unitPrice = unitPrice
     }
+
+    public var lineTotal: Int { quantity * unitPrice }
 }
 
 extension OrderLine: FetchableRecord, MutablePersistableRecord {
@@ -169,8 +173,10 @@ extension Order {
 
 extension OrderLine {
     mutating func insertCached(_ db: Database) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO orderLine (orderId, productId, status, unitPrice) VALUES (?, ?, ?, ?)")
-        try statement.execute(arguments: [orderId, productId, status, unitPrice])
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO orderLine (orderId, productId, status, quantity, unitPrice) VALUES (?, ?, ?, ?, ?)"
+        )
+        try statement.execute(arguments: [orderId, productId, status, quantity, unitPrice])
         id = db.lastInsertedRowID
     }
 }

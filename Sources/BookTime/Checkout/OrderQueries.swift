@@ -8,7 +8,10 @@ public struct OrderLineItem: Sendable, Equatable, FetchableRecord, Decodable {
     public var productName: String
     public var productSlug: String
     public var status: OrderLineStatus
+    public var quantity: Int
     public var unitPrice: Int
+
+    public var lineTotal: Int { quantity * unitPrice }
 }
 
 /// An order as the customer's list shows it.
@@ -24,7 +27,7 @@ public struct OrderDetail: Sendable, Equatable {
     public var order: Order
     public var lines: [OrderLineItem]
     public var history: [OrderHistoryEntry]
-    public var total: Int { lines.reduce(0) { $0 + $1.unitPrice } }
+    public var total: Int { lines.reduce(0) { $0 + $1.lineTotal } }
 }
 
 extension AppDatabase {
@@ -35,7 +38,7 @@ extension AppDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT l.orderId, p.name, COUNT(*) AS quantity, SUM(l.unitPrice) AS amount
+                    SELECT l.orderId, p.name, SUM(l.quantity) AS quantity, SUM(l.quantity * l.unitPrice) AS amount
                     FROM orderLine l JOIN product p ON p.id = l.productId
                     WHERE l.orderId IN (SELECT id FROM shopOrder WHERE userId = ?)
                     GROUP BY l.orderId, l.productId ORDER BY MIN(l.id)
@@ -62,7 +65,7 @@ extension AppDatabase {
             let lines = try OrderLineItem.fetchAll(
                 db,
                 sql: """
-                    SELECT l.id, l.productId, p.name AS productName, p.slug AS productSlug, l.status, l.unitPrice
+                    SELECT l.id, l.productId, p.name AS productName, p.slug AS productSlug, l.status, l.quantity, l.unitPrice
                     FROM orderLine l JOIN product p ON p.id = l.productId WHERE l.orderId = ? ORDER BY l.id
                     """,
                 arguments: [id]

@@ -1,6 +1,7 @@
 import GRDB
 
-/// Orders, one line per unit, and every status change (migration `0011_orders`).
+/// Orders, their lines and every status change (migration `0011_orders`); a line carries a
+/// quantity since `0015_order_line_quantity` (the book wrote one row per copy).
 ///
 /// The table is `shopOrder` because `order` is an SQL keyword.
 enum OrderSchema {
@@ -44,5 +45,32 @@ enum OrderSchema {
             t.column("toStatus", .integer).notNull()
             t.column("changedAt", .datetime).notNull()
         }
+    }
+
+    /// One row per title: `quantity` copies at `unitPrice` each. Rows of the same order, product,
+    /// price and status (the book's one-row-per-copy) are merged into the oldest; their history
+    /// moves with them, without repeating the same change.
+    static func addLineQuantity(_ db: Database) throws {
+        try db.alter(table: "orderLine") { t in
+            t.add(column: "quantity", .integer).notNull().defaults(to: 1).check { $0 >= 1 }
+        }
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE lineMerge AS
+                SELECT l.id AS fromId, (SELECT MIN(k.id) FROM orderLine k
+                        WHERE k.orderId = l.orderId AND k.productId = l.productId AND k.unitPrice = l.unitPrice AND k.status = l.status) AS toId
+                FROM orderLine l;
+                DELETE FROM lineMerge WHERE fromId = toId;
+                UPDATE orderLine SET quantity = quantity + (SELECT COUNT(*) FROM lineMerge m WHERE m.toId = orderLine.id)
+                    WHERE id IN (SELECT toId FROM lineMerge);
+                UPDATE orderHistory SET orderLineId = (SELECT m.toId FROM lineMerge m WHERE m.fromId = orderHistory.orderLineId)
+                    WHERE orderLineId IN (SELECT fromId FROM lineMerge);
+                DELETE FROM orderHistory WHERE orderLineId IS NOT NULL AND id NOT IN (
+                    SELECT MIN(id) FROM orderHistory WHERE orderLineId IS NOT NULL
+                    GROUP BY orderLineId, COALESCE(fromStatus, -1), toStatus, COALESCE(userId, -1));
+                DELETE FROM orderLine WHERE id IN (SELECT fromId FROM lineMerge);
+                DROP TABLE lineMerge;
+                """
+        )
     }
 }

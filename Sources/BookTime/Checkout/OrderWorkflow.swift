@@ -24,7 +24,10 @@ public enum OrderWorkflow {
     }
 
     /// Sets an order's status (an owner or employee marking it paid). A done order stays done.
-    public static func setStatus(_ db: Database, orderID: Int64, to status: OrderStatus, by userID: Int64?, at now: Date = .now) throws {
+    /// With `notify`, a customer whose order becomes paid is emailed.
+    public static func setStatus(
+        _ db: Database, orderID: Int64, to status: OrderStatus, by userID: Int64?, at now: Date = .now, notify: OrderEmailSettings? = nil
+    ) throws {
         guard var order = try Order.fetchOne(db, key: orderID) else { throw Failure.notFound }
         guard order.status != status else { return }
         guard order.status != .done else { throw Failure.finished("Order \(order.number)") }
@@ -34,10 +37,14 @@ public enum OrderWorkflow {
         try order.update(db)
         var entry = OrderHistoryEntry(orderId: orderID, userId: userID, fromStatus: previous.rawValue, toStatus: status.rawValue, changedAt: now)
         try entry.insert(db)
+        if status == .paid, let notify { try OrderEmail.enqueue(.paid, db, orderID: orderID, settings: notify, now: now) }
     }
 
-    /// Sets one line's status (processing, sent, cancelled); closes the order when it was the last open line.
-    public static func setLineStatus(_ db: Database, lineID: Int64, to status: OrderLineStatus, by userID: Int64?, at now: Date = .now) throws {
+    /// Sets one line's status (processing, sent, cancelled); closes the order when it was the last
+    /// open line. With `notify`, the customer is emailed when that closes it with books sent.
+    public static func setLineStatus(
+        _ db: Database, lineID: Int64, to status: OrderLineStatus, by userID: Int64?, at now: Date = .now, notify: OrderEmailSettings? = nil
+    ) throws {
         guard var line = try OrderLine.fetchOne(db, key: lineID) else { throw Failure.notFound }
         guard line.status != status else { return }
         guard !line.status.isFinal else { throw Failure.finished("This line") }
@@ -55,16 +62,18 @@ public enum OrderWorkflow {
         ) ?? 0
         if open == 0, let order = try Order.fetchOne(db, key: line.orderId), order.status != .done {
             try setStatus(db, orderID: line.orderId, to: .done, by: nil, at: now)
+            // Nothing is said of an order whose every line was cancelled (`enqueue` finds no sent line).
+            if let notify { try OrderEmail.enqueue(.dispatched, db, orderID: line.orderId, settings: notify, now: now) }
         }
     }
 }
 
 extension AppDatabase {
-    public func setOrderStatus(orderID: Int64, to status: OrderStatus, by userID: Int64?) async throws {
-        try await dbWriter.write { db in try OrderWorkflow.setStatus(db, orderID: orderID, to: status, by: userID) }
+    public func setOrderStatus(orderID: Int64, to status: OrderStatus, by userID: Int64?, notify: OrderEmailSettings? = nil) async throws {
+        try await dbWriter.write { db in try OrderWorkflow.setStatus(db, orderID: orderID, to: status, by: userID, notify: notify) }
     }
 
-    public func setOrderLineStatus(lineID: Int64, to status: OrderLineStatus, by userID: Int64?) async throws {
-        try await dbWriter.write { db in try OrderWorkflow.setLineStatus(db, lineID: lineID, to: status, by: userID) }
+    public func setOrderLineStatus(lineID: Int64, to status: OrderLineStatus, by userID: Int64?, notify: OrderEmailSettings? = nil) async throws {
+        try await dbWriter.write { db in try OrderWorkflow.setLineStatus(db, lineID: lineID, to: status, by: userID, notify: notify) }
     }
 }

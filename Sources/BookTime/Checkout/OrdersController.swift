@@ -53,7 +53,9 @@ struct OrderPage {
     struct Line {
         let name: String
         let productURL: String
-        let priceText: String
+        let quantity: Int
+        let unitPriceText: String
+        let lineTotalText: String
         let status: String
     }
 
@@ -81,17 +83,14 @@ struct OrderPage {
         date = utcLongDate(order.dateAdded)
         status = order.status.label
         lines = detail.lines.map {
-            Line(name: $0.productName, productURL: Routes.product(slug: $0.productSlug), priceText: currency.format($0.unitPrice), status: $0.status.label)
+            Line(
+                name: $0.productName, productURL: Routes.product(slug: $0.productSlug), quantity: $0.quantity,
+                unitPriceText: currency.format($0.unitPrice), lineTotalText: currency.format($0.lineTotal), status: $0.status.label
+            )
         }
         totalText = currency.format(detail.total)
-        func country(_ code: String) -> String { Address.countries.first { $0.value == code }?.label ?? code }
-        billing = AddressLines(lines: [
-            order.billingName, order.billingAddress1, order.billingAddress2, "\(order.billingZipCode) \(order.billingCity)", country(order.billingCountry),
-        ].filter { !$0.isEmpty })
-        shipping = AddressLines(lines: [
-            order.shippingName, order.shippingAddress1, order.shippingAddress2, "\(order.shippingZipCode) \(order.shippingCity)",
-            country(order.shippingCountry),
-        ].filter { !$0.isEmpty })
+        billing = AddressLines(lines: order.billing.linesWithName)
+        shipping = AddressLines(lines: order.shipping.linesWithName)
         let names = Dictionary(detail.lines.map { ($0.id, $0.productName) }, uniquingKeysWith: { first, _ in first })
         history = detail.history.map { entry in
             let what: String

@@ -17,17 +17,10 @@ public enum CheckoutError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// What the confirmation email needs besides the order.
-public struct OrderEmailSettings: Sendable {
-    let mail: MailSettings
-    let publicURL: String
-    let currency: Currency
-}
-
 extension AppDatabase {
     /// The book's `Basket.create_order`, in one write transaction: checks every product is still
     /// available (and that enough counted copies remain), takes the copies from stock, creates the
-    /// order with address snapshots and one line per unit at today's price, submits the basket and
+    /// order with address snapshots and one line per title at today's price, submits the basket and
     /// queues the confirmation email. SQLite runs one writer at a time, so concurrent checkouts
     /// of the last copy cannot both pass the stock check.
     ///
@@ -83,52 +76,22 @@ extension AppDatabase {
             try order.insertCached(db)
             guard let orderID = order.id else { throw CheckoutError.emptyBasket }
             for line in lines {
-                for _ in 0..<line.quantity {
-                    var orderLine = OrderLine(orderId: orderID, productId: line.productId, unitPrice: products[line.productId]?.price ?? 0)
-                    try orderLine.insertCached(db)
-                }
+                var orderLine = OrderLine(
+                    orderId: orderID, productId: line.productId, quantity: line.quantity, unitPrice: products[line.productId]?.price ?? 0
+                )
+                try orderLine.insertCached(db)
             }
             try OrderWorkflow.recordCreation(db, orderID: orderID, by: userID, at: now)
             try db.cachedStatement(sql: "UPDATE basket SET status = ? WHERE id = ?").execute(arguments: [BasketStatus.submitted, basketID])
             try baskets?.keepState(db, id: basketID)
 
             let customer = try String.fetchOne(db.cachedStatement(sql: "SELECT email FROM user WHERE id = ?"), arguments: [userID]) ?? ""
-            let summary = lines.map { line in
-                let product = products[line.productId]
-                return "\(line.quantity) x \(product?.name ?? "") at \(email.currency.format(product?.price ?? 0))"
+            let emailLines = lines.map { line in
+                OrderEmail.Line(name: products[line.productId]?.name ?? "", quantity: line.quantity, unitPrice: products[line.productId]?.price ?? 0)
             }
-            let total = lines.reduce(0) { $0 + $1.quantity * (products[$1.productId]?.price ?? 0) }
-            var confirmation = OrderConfirmationEmail.make(
-                order: order, to: customer, lines: summary, total: email.currency.format(total), settings: email, now: now
-            )
+            var confirmation = OrderEmail.make(.confirmation, order: order, to: customer, lines: emailLines, settings: email, now: now)
             try confirmation.insertCached(db)
             return order
         }
-    }
-}
-
-/// "Your BookTime order BT12": what was ordered, the total and where it goes.
-enum OrderConfirmationEmail {
-    static func make(order: Order, to customer: String, lines: [String], total: String, settings: OrderEmailSettings, now: Date) -> OutboxEmail {
-        let address = [order.shippingName, order.shippingAddress1, order.shippingAddress2, "\(order.shippingZipCode) \(order.shippingCity)",
-            Address.countries.first { $0.value == order.shippingCountry }?.label ?? order.shippingCountry]
-            .filter { !$0.isEmpty }.joined(separator: "\n")
-        return OutboxEmail(
-            to: customer, from: settings.mail.fromAddress, subject: "Your BookTime order \(order.number)",
-            body: """
-                Thank you for your order \(order.number).
-
-                \(lines.joined(separator: "\n"))
-                Total: \(total)
-
-                We will send it to:
-                \(address)
-
-                Follow it at \(settings.publicURL)\(Routes.order(id: order.id ?? 0))
-
-                BookTime
-                """,
-            now: now
-        )
     }
 }

@@ -92,6 +92,10 @@ enum Migrations {
             }
         }
 
+        migrator.registerMigration("0015_order_line_quantity") { db in
+            try OrderSchema.addLineQuantity(db)
+        }
+
         return migrator
     }()
 

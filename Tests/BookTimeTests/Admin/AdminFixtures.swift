@@ -49,7 +49,7 @@ struct AdminShop {
     static let passwordHash = Task { try await PasswordHasher.hash(testPassword) }
 
     /// Makes one user per role (`<role>@booktime.domain`), signs in those of `signIn` (a browser
-    /// each; the others' browsers stay signed out), and places one paid order of two copies.
+    /// each; the others' browsers stay signed out), and places one paid order of two copies (one line).
     static func make(
         _ browser: TestBrowser, _ db: AppDatabase, orderStatus: OrderStatus = .paid, signIn: Set<Role> = Set(Role.allCases)
     ) async throws -> AdminShop {

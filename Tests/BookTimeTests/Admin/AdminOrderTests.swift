@@ -78,6 +78,11 @@ import Testing
                 return db.lastInsertedRowID
             }
             let id = shop.order.id!
+            // A second title in the order: two lines to send.
+            let second = try await ShopFixtures.product(db, "Free as in Freedom", price: 800)
+            try await db.dbWriter.write { db in
+                try db.execute(sql: "INSERT INTO orderLine (orderId, productId, quantity, unitPrice) VALUES (?, ?, 1, 800)", arguments: [id, second.id])
+            }
             let list = try await shop.dispatcher.get("/dispatch-admin/order/")
             #expect(list.text.contains(">BT\(id)<"))
             #expect(!list.text.contains("BT\(unpaid)<"))

@@ -49,6 +49,13 @@ import Testing
             #expect(form.status == .ok)
             #expect(form.text.contains("Select the billing and shipping addresses."))
             #expect(form.text.contains("123 Deacon road"))
+            // The review before "Place order": what, how many, line totals, the order total.
+            #expect(form.text.contains("Your order: 3 items"))
+            #expect(form.text.contains(#"<td data-label="Book">Siddhartha</td><td data-label="Quantity" class="numeric">2</td><td data-label="Price" class="numeric">£10.00</td><td data-label="Line total" class="numeric">£20.00</td>"#))
+            #expect(form.text.contains("<strong>£32.50</strong>"))
+            // Addresses read as postal addresses: no empty parts, the country by name.
+            #expect(form.text.contains(">Jane Smith, 123 Deacon road, Smithland LC11RA, United Kingdom<"))
+            #expect(!form.text.contains(", uk<") && !form.text.contains(", ,"))
 
             let response = try await Self.checkout(browser, billing: address, shipping: shipping)
             #expect(response.status == .seeOther)
@@ -60,8 +67,10 @@ import Testing
             #expect(order.billingAddress1 == "1 the road")
             #expect(order.shippingAddress1 == "123 Deacon road")
             let lines = try await db.reader.read { try OrderLine.order(Column("id")).fetchAll($0) }
-            #expect(lines.map(\.productId) == [p1.id!, p1.id!, p2.id!])
-            #expect(lines.map(\.unitPrice) == [1000, 1000, 1250])
+            // One line per title, with its quantity.
+            #expect(lines.map(\.productId) == [p1.id!, p2.id!])
+            #expect(lines.map(\.quantity) == [2, 1])
+            #expect(lines.map(\.unitPrice) == [1000, 1250])
             #expect(lines.allSatisfy { $0.status == .new })
             let basket = try await db.reader.read { try Basket.fetchOne($0) }
             #expect(basket?.status == .submitted)
@@ -75,8 +84,14 @@ import Testing
             let email = try #require(try await db.outbox().first { $0.subject.hasPrefix("Your BookTime order") })
             #expect(email.subject == "Your BookTime order BT\(order.id!)")
             #expect(email.toAddress == "user1@domain.com")
-            #expect(email.body.contains("2 x Siddhartha at £10.00"))
-            #expect(email.body.contains("Total: £32.50"))
+            #expect(email.body.contains("2 x Siddhartha, £10.00 each: £20.00"))
+            #expect(email.body.contains("Order total: £32.50"))
+            #expect(email.body.contains("Shipping to:\nJane Smith\n123 Deacon road\n"))
+            #expect(email.body.contains("Billing address:\n"))
+            #expect(email.body.contains("/orders/\(order.id!)/"))
+            let html = try #require(email.htmlBody)
+            #expect(html.contains("Backgammon for dummies"))
+            #expect(html.contains("href=\"http://"))
 
             let history = try await db.reader.read { try OrderHistoryEntry.fetchAll($0) }
             #expect(history.count == 1)
@@ -176,8 +191,8 @@ import Testing
             // And once more, after the first completed.
             #expect(try await Self.checkout(browser, billing: address).headers[.location] == "/order/done/")
             #expect(try await ShopFixtures.orderCount(db) == 1)
-            let lines = try await db.reader.read { try OrderLine.fetchCount($0) }
-            #expect(lines == 2)
+            let lines = try await db.reader.read { try OrderLine.fetchAll($0) }
+            #expect(lines.map(\.quantity) == [2])
             let stock = try await db.reader.read { try Int.fetchOne($0, sql: "SELECT stockCount FROM product") }
             #expect(stock == 3)
         }

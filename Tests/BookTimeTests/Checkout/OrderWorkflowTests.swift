@@ -5,13 +5,16 @@ import Testing
 @testable import BookTime
 
 @Suite struct OrderWorkflowTests {
-    /// An order of three units for `user`, straight through `placeOrder`.
+    /// An order of three titles (3, 1 and 2 copies) for `user`, straight through `placeOrder`.
     static func order(_ db: AppDatabase, user: User) async throws -> (order: Order, lines: [OrderLine]) {
-        let book = try await ShopFixtures.product(db, "Siddhartha \(user.id!)", price: 1000)
-        let basketID = try await db.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 3).basketID
+        var basketID: Int64? = nil
+        for (index, quantity) in [3, 1, 2].enumerated() {
+            let book = try await ShopFixtures.product(db, "Siddhartha \(user.id!) volume \(index + 1)", price: 1000 + index * 100)
+            basketID = try await db.addToBasket(basketID: basketID, userID: user.id, productID: book.id!, quantity: quantity).basketID
+        }
         let address = try await ShopFixtures.address(db, userID: user.id!)
         let order = try await db.placeOrder(
-            basketID: basketID, userID: user.id!, billingAddressID: address.id!, shippingAddressID: address.id!, email: StockTests.email
+            basketID: basketID!, userID: user.id!, billingAddressID: address.id!, shippingAddressID: address.id!, email: StockTests.email
         )
         let lines = try await db.reader.read { try OrderLine.filter(Column("orderId") == order.id).order(Column("id")).fetchAll($0) }
         return (order, lines)
@@ -40,6 +43,42 @@ import Testing
             "order 0→10 by \(c)", "order 10→20 by \(d)", "line 10→20 by \(d)", "line 20→30 by \(d)", "line 10→40 by \(d)",
             "line 10→30 by \(d)", "order 20→30 by 0",
         ])
+    }
+
+    /// One row per title with its quantity and the price paid for each copy.
+    @Test func aLineCarriesItsQuantity() async throws {
+        let test = try TestDatabase()
+        let customer = try await ShopFixtures.customer(test.db, "customer@domain.com")
+        let (order, lines) = try await Self.order(test.db, user: customer)
+        #expect(lines.map(\.quantity) == [3, 1, 2])
+        #expect(lines.map(\.unitPrice) == [1000, 1100, 1200])
+        let detail = try #require(try await test.db.order(id: order.id!, userID: customer.id))
+        #expect(detail.total == 3 * 1000 + 1100 + 2 * 1200)
+    }
+
+    /// Marked paid, the customer is told; once every line is sent, they are told it is on its way.
+    @Test func paidAndDispatchedOrdersAreEmailed() async throws {
+        let test = try TestDatabase()
+        let db = test.db
+        let customer = try await ShopFixtures.customer(db, "customer@domain.com")
+        let (order, lines) = try await Self.order(db, user: customer)
+        let notify = StockTests.email
+        try await db.setOrderStatus(orderID: order.id!, to: .paid, by: nil, notify: notify)
+        var outbox = try await db.outbox()
+        let paid = try #require(outbox.first { $0.subject == "Payment received for your BookTime order \(order.number)" })
+        #expect(paid.toAddress == "customer@domain.com")
+        #expect(paid.body.contains("3 x Siddhartha \(customer.id!) volume 1, £10.00 each: £30.00"))
+        #expect(paid.htmlBody?.contains("<td align=\"right\" style=\"padding:6px 0;border-bottom:1px solid #eee\">3</td>") == true)
+
+        try await db.setOrderLineStatus(lineID: lines[1].id!, to: .cancelled, by: nil, notify: notify)
+        try await db.setOrderLineStatus(lineID: lines[0].id!, to: .sent, by: nil, notify: notify)
+        #expect(try await db.outbox().count == outbox.count, "nothing until every line is finished")
+        try await db.setOrderLineStatus(lineID: lines[2].id!, to: .sent, by: nil, notify: notify)
+        outbox = try await db.outbox()
+        let sent = try #require(outbox.first { $0.subject == "Your BookTime order \(order.number) is on its way" })
+        #expect(sent.body.contains("volume 1") && sent.body.contains("volume 3"))
+        #expect(!sent.body.contains("volume 2"), "the cancelled line was not sent")
+        #expect(sent.body.contains("Order total: £54.00"))
     }
 
     @Test func finishedThingsDoNotChange() async throws {

@@ -1,0 +1,123 @@
+import BookTimeResources
+import Foundation
+import GRDB
+import Mustache
+
+/// What the order emails need besides the order: who sends them, the shop's address for links,
+/// and the currency.
+public struct OrderEmailSettings: Sendable {
+    let mail: MailSettings
+    let publicURL: String
+    let currency: Currency
+
+    public init(mail: MailSettings, publicURL: String, currency: Currency) {
+        self.mail = mail
+        self.publicURL = publicURL
+        self.currency = currency
+    }
+}
+
+/// The emails a customer gets about an order: confirmed, paid, dispatched. Each is HTML
+/// (`email_order`) with a plain-text part (`email_order_text`), written to the outbox in the
+/// transaction that made the change.
+enum OrderEmail {
+    enum Kind {
+        case confirmation, paid, dispatched
+    }
+
+    struct Line {
+        let name: String
+        let quantity: Int
+        let unitPrice: Int
+    }
+
+    /// What both templates show.
+    struct Content {
+        struct Line {
+            let name: String
+            let quantity: Int
+            let unitPriceText: String
+            let lineTotalText: String
+        }
+
+        let subject: String
+        let heading: String
+        let intro: String
+        let number: String
+        let lines: [Line]
+        let totalText: String
+        let shipping: [String]
+        let billing: [String]
+        let orderURL: String
+    }
+
+    /// The templates, embedded (a theme restyles pages, not emails), parsed once.
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for name in ["email_order", "email_order_text"] {
+            if let bytes = EmbeddedResources.files["templates/\(name).mustache"],
+                let template = try? MustacheTemplate(string: String(decoding: bytes, as: UTF8.self))
+            {
+                library.register(template, named: name)
+            }
+        }
+        return library
+    }()
+
+    static func make(_ kind: Kind, order: Order, to customer: String, lines: [Line], settings: OrderEmailSettings, now: Date) -> OutboxEmail {
+        let number = order.number
+        let (subject, heading, intro): (String, String, String) =
+            switch kind {
+            case .confirmation:
+                ("Your BookTime order \(number)", "Thank you for your order \(number).", "Here is what you ordered. We will email you again when it is paid and when it is on its way.")
+            case .paid:
+                ("Payment received for your BookTime order \(number)", "We have received your payment for order \(number).", "Thank you. We are now preparing your books.")
+            case .dispatched:
+                ("Your BookTime order \(number) is on its way", "Your order \(number) is on its way.", "We have sent these books to the address below.")
+            }
+        let currency = settings.currency
+        let content = Content(
+            subject: subject, heading: heading, intro: intro, number: number,
+            lines: lines.map {
+                Content.Line(
+                    name: $0.name, quantity: $0.quantity, unitPriceText: currency.format($0.unitPrice),
+                    lineTotalText: currency.format($0.quantity * $0.unitPrice)
+                )
+            },
+            totalText: currency.format(lines.reduce(0) { $0 + $1.quantity * $1.unitPrice }),
+            shipping: order.shipping.linesWithName, billing: order.billing.linesWithName,
+            orderURL: "\(settings.publicURL)\(Routes.order(id: order.id ?? 0))"
+        )
+        let text = library.render(content, withTemplate: "email_order_text") ?? heading
+        let html = library.render(content, withTemplate: "email_order")
+        return OutboxEmail(
+            to: customer, from: settings.mail.fromAddress, subject: subject,
+            body: text.replacingOccurrences(of: "\n\n\n", with: "\n\n"), htmlBody: html, now: now
+        )
+    }
+
+    /// The email about `orderID` as it stands in the database (paid, dispatched): the lines that
+    /// are not cancelled (for `.dispatched`, the ones sent).
+    static func make(_ kind: Kind, _ db: Database, orderID: Int64, settings: OrderEmailSettings, now: Date) throws -> OutboxEmail? {
+        guard let order = try Order.fetchOne(db, key: orderID),
+            let customer = try String.fetchOne(db, sql: "SELECT email FROM user WHERE id = ?", arguments: [order.userId])
+        else { return nil }
+        let statuses = kind == .dispatched ? [OrderLineStatus.sent] : [.new, .processing, .sent]
+        let lines = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.name, l.quantity, l.unitPrice FROM orderLine l JOIN product p ON p.id = l.productId
+                WHERE l.orderId = ? AND l.status IN (\(statuses.map { String($0.rawValue) }.joined(separator: ", "))) ORDER BY l.id
+                """,
+            arguments: [orderID]
+        ).map { Line(name: $0["name"], quantity: $0["quantity"], unitPrice: $0["unitPrice"]) }
+        guard !lines.isEmpty else { return nil }
+        return make(kind, order: order, to: customer, lines: lines, settings: settings, now: now)
+    }
+
+    /// Queues the email about `orderID`, if it has anything to say.
+    static func enqueue(_ kind: Kind, _ db: Database, orderID: Int64, settings: OrderEmailSettings, now: Date) throws {
+        guard var email = try make(kind, db, orderID: orderID, settings: settings, now: now) else { return }
+        try email.insertCached(db)
+    }
+}
