@@ -26,8 +26,15 @@ for lib in sqlite3 jpeg png16 z; do
     fi
     ln -s "$libdir/lib$lib.a" "$static_dir/lib$lib.a"
 done
-# The modulemap says `link "png"`; Debian's libpng.a is a link to libpng16.a.
-ln -s "$libdir/libpng16.a" "$static_dir/libpng.a"
+# The modulemap says `link "png"`. libpng needs zlib, and a static archive only satisfies what
+# is asked of it before it on the link line, which SwiftPM orders itself: so libpng.a here holds
+# libpng16.a's objects and zlib's together.
+rm -f "$static_dir/libpng16.a"
+objects="$static_dir/objects"
+mkdir -p "$objects"
+(cd "$objects" && ar x "$libdir/libpng16.a" && ar x "$libdir/libz.a")
+ar rcs "$static_dir/libpng.a" "$objects"/*.o
+rm -rf "$objects"
 
 echo "== swift build -c release --static-swift-stdlib (static SQLite, libjpeg, libpng, zlib)"
 swift build -c release --product booktime --static-swift-stdlib \

@@ -110,7 +110,10 @@ public struct AppDatabase: Sendable {
             return try migrator.appliedIdentifiers(db)
         }
         try migrator.migrate(dbWriter)
-        return migrator.migrations.filter { !before.contains($0) }
+        let applied = migrator.migrations.filter { !before.contains($0) }
+        // The reader that looked at the migrations knew the old schema: later reads get fresh ones.
+        if !applied.isEmpty, let pool = dbWriter as? DatabasePool { pool.invalidateReadOnlyConnections() }
+        return applied
     }
 
     /// Names of applied and pending migrations, for `booktime check`.

@@ -110,6 +110,35 @@ import Testing
         }
     }
 
+    /// The dispatcher's one click for an order: every open line sent, history per line, the order
+    /// done, and the customer told it is on its way.
+    @Test func markAllLinesSentClosesTheOrderAndTellsTheCustomer() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db, signIn: [.dispatcher])
+            let id = shop.order.id!
+            let second = try await ShopFixtures.product(db, "Free as in Freedom", price: 800)
+            try await db.dbWriter.write { db in
+                try db.execute(sql: "INSERT INTO orderLine (orderId, productId, quantity, unitPrice) VALUES (?, ?, 3, 800)", arguments: [id, second.id])
+            }
+            let page = try await shop.dispatcher.get("/dispatch-admin/order/\(id)/")
+            #expect(page.text.contains("<th scope=\"col\">Quantity</th>"))
+            let list = try await shop.dispatcher.get("/dispatch-admin/order/")
+            #expect(list.text.contains("Mark all lines sent"))
+            let confirm = try await shop.dispatcher.post("/dispatch-admin/order/", form: [("action", "mark_all_sent"), ("_selected", "\(id)")])
+            #expect(confirm.status == .ok)
+            let done = try await shop.dispatcher.post(
+                "/dispatch-admin/order/", form: [("action", "mark_all_sent"), ("_selected", "\(id)"), ("confirm", "yes")]
+            )
+            #expect(done.status == .seeOther)
+            #expect(try await Self.lines(db, id).map(\.status) == [.sent, .sent])
+            #expect(try await Self.order(db, id)?.status == .done)
+            #expect(try await Self.history(db, id).map(\.toStatus).suffix(3) == [30, 30, 30], "each line, then the order")
+            let email = try #require(try await db.outbox().first { $0.subject == "Your BookTime order BT\(id) is on its way" })
+            #expect(email.toAddress == "buyer@booktime.domain")
+            #expect(email.body.contains("3 x Free as in Freedom, £8.00 each: £24.00"))
+        }
+    }
+
     @Test func aLineOfAnotherBasketCannotBeChangedFromThisOne() async throws {
         try await withTestApp { browser, db in
             let shop = try await AdminShop.make(browser, db, signIn: [.owner])
