@@ -27,8 +27,7 @@ enum AdminValues {
         switch kind {
         case .money:
             guard let minor = Int.fromDatabaseValue(value) else { return "" }
-            let cents = minor % 100
-            return "\(minor / 100).\(cents < 10 ? "0" : "")\(cents)"
+            return Currency.plain(minor)
         case .boolean:
             return (Bool.fromDatabaseValue(value) ?? false) ? "1" : ""
         default:

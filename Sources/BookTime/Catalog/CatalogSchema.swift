@@ -136,4 +136,11 @@ enum CatalogSchema {
                 """
         )
     }
+
+    /// Migration `0016_name_indexes`: products and tags are found by name (the import, the admin)
+    /// through an index instead of a scan; `product.name` is NOCASE already, tags are matched so.
+    static func indexNames(_ db: Database) throws {
+        try db.create(index: "product_on_name", on: "product", columns: ["name"])
+        try db.execute(sql: "CREATE INDEX productTag_on_name_nocase ON productTag (name COLLATE NOCASE)")
+    }
 }

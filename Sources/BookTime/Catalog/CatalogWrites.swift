@@ -29,28 +29,6 @@ extension AppDatabase {
         try await dbWriter.write { db in try Self.insertProduct(input, db) }
     }
 
-    /// The import's upsert: the product with this name (any case) is updated, or a new one is made.
-    /// Returns the product and whether it was created. One transaction: never half-written.
-    public func upsertProduct(_ input: ProductInput) async throws -> (product: Product, created: Bool) {
-        try await dbWriter.write { db in try Self.upsertProduct(input, db) }
-    }
-
-    static func upsertProduct(_ input: ProductInput, _ db: Database) throws -> (product: Product, created: Bool) {
-        guard var product = try Product.filter(sql: "name = ? COLLATE NOCASE", arguments: [input.name]).fetchOne(db) else {
-            return (try insertProduct(input, db), true)
-        }
-        product.name = input.name
-        product.author = input.author
-        product.description = input.description
-        product.price = input.price
-        product.active = input.active
-        product.inStock = input.inStock
-        product.dateUpdated = .now
-        try product.update(db)
-        try setTags(input.tags, of: product.id!, db)
-        return (product, false)
-    }
-
     static func insertProduct(_ input: ProductInput, _ db: Database) throws -> Product {
         let slug = try Slug.unique(Slug.make(input.name)) { try Product.filter(Product.Columns.slug == $0).fetchCount(db) > 0 }
         var product = Product(

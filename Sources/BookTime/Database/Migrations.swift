@@ -96,6 +96,10 @@ enum Migrations {
             try OrderSchema.addLineQuantity(db)
         }
 
+        migrator.registerMigration("0016_name_indexes") { db in
+            try CatalogSchema.indexNames(db)
+        }
+
         return migrator
     }()
 

@@ -29,6 +29,12 @@ public struct Currency: Sendable, Equatable {
     }
 
     /// Parses `12.50`, `12.5`, `12` or `£12.50` into minor units; nil on anything else.
+    /// `1250` → `12.50`: an amount as typed into a form or a CSV (what `parseMinorUnits` reads).
+    public static func plain(_ minorUnits: Int) -> String {
+        let cents = minorUnits.magnitude % 100
+        return "\(minorUnits < 0 ? "-" : "")\(minorUnits.magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
     public static func parseMinorUnits(_ text: String) -> Int? {
         var digits = text.trimmingCharacters(in: .whitespaces)
         if let first = digits.first, "£$€".contains(first) { digits.removeFirst() }

@@ -44,7 +44,7 @@ import Testing
         let report = try await ProductImport(db: test.db, imagesDirectory: csv.deletingLastPathComponent()).run(file: csv)
         #expect(report.lines == [
             "Importing products",
-            "Products processed=3 (created=3, updated=0, skipped=0)",
+            "Products processed=3 (created=3, updated=0, unchanged=0, skipped=0)",
             "Tags processed=6 (created=6)",
             "Images processed=3",
         ])
@@ -67,12 +67,60 @@ import Testing
         let changed = try String(contentsOf: csv, encoding: .utf8).replacingOccurrences(of: "6.00", with: "7.50")
         try changed.write(to: csv, atomically: true, encoding: .utf8)
         let second = try await importer.run(file: csv)
-        #expect(second.created == 0 && second.updated == 3 && second.tagsCreated == 0)
+        #expect(second.created == 0 && second.updated == 1 && second.unchanged == 2 && second.tagsCreated == 0)
+        #expect(second.changes == ["line 3: Siddhartha: price 6.00 → 7.50"])
         let counts = try await test.db.reader.read { db in
             (try Product.fetchCount(db), try ProductTag.fetchCount(db), try ProductImage.fetchCount(db), try ImageBlob.fetchCount(db))
         }
         #expect(counts == (3, 6, 3, 6))
         #expect(try await test.db.productDetail(slug: "siddhartha")?.product.price == 750)
+    }
+
+    /// A file that does not mention a field (no author column, an empty cell) leaves it alone.
+    @Test func reimportKeepsWhatTheFileDoesNotMention() async throws {
+        let test = try TestDatabase()
+        try TestImages.jpeg(width: 600, height: 900).write(to: URL(fileURLWithPath: test.directory.file("emma.jpg")))
+        let importer = ProductImport(db: test.db, imagesDirectory: URL(fileURLWithPath: test.directory.path))
+        let first = try await importer.run(csv: "name,author,description,tags,image_filename,price\nEmma,Jane Austen,A comedy of manners,Novels|Classics,emma.jpg,8.00\n")
+        #expect(first.created == 1 && first.imagesProcessed == 1)
+
+        let second = try await importer.run(csv: Self.header + "emma,,,,9.50\n")
+        #expect(second.updated == 1)
+        #expect(second.changes == ["line 2: Emma: price 8.00 → 9.50"])
+        let emma = try #require(try await test.db.productDetail(slug: "emma"))
+        #expect(emma.product.name == "Emma", "matched by name in any case, the name kept as it was")
+        #expect(emma.product.author == "Jane Austen")
+        #expect(emma.product.description == "A comedy of manners")
+        #expect(emma.tags.map(\.name).sorted() == ["Classics", "Novels"])
+        #expect(emma.images.count == 1)
+
+        let third = try await importer.run(csv: "name,author,description,tags,image_filename,price\nEmma,J. Austen,A novel,Novels,,9.50\n")
+        #expect(third.changes == ["line 2: Emma: author, description, tags"])
+        let changed = try #require(try await test.db.productDetail(slug: "emma"))
+        #expect(changed.product.author == "J. Austen")
+        #expect(changed.tags.map(\.name) == ["Novels"])
+        #expect(changed.images.count == 1)
+    }
+
+    /// Rows go in batches: a bad row in the middle is reported alone, slugs and tags made in the
+    /// same batch stay unique, and the search index knows every product and tag.
+    @Test func batchesKeepEveryRowsOwnOutcome() async throws {
+        let test = try TestDatabase()
+        var csv = Self.header
+        for index in 1...2_500 {
+            csv += index == 1_234 ? "Broken,row,Tag,,not a price\n" : "Book \(index),About \(index),Tag \(index)|Shared,,\(index).00\n"
+        }
+        csv += "Twin!,x,Tag 1,,1.00\nTwin?,x,tag 1,,1.00\n"
+        let report = try await ProductImport(db: test.db, imagesDirectory: nil, batchSize: 100).run(csv: csv)
+        #expect(report.created == 2_501)
+        #expect(report.skipped == 1)
+        #expect(report.problems == ["line 1235: skipped: the price \"not a price\" is not an amount like 12.50"])
+        #expect(report.tagsCreated == 2_500, "2,499 numbered tags, Shared, and Tag 1 once whatever its case")
+        let slugs = try await test.db.reader.read { try String.fetchAll($0, sql: "SELECT slug FROM product WHERE name LIKE 'Twin%' ORDER BY id") }
+        #expect(slugs == ["twin", "twin-2"])
+        let found = try await test.db.search("tag 2222", page: 1, pageSize: 10)
+        #expect(found.hits.map(\.card.name) == ["Book 2222"])
+        #expect(try await test.db.integrityProblems().isEmpty)
     }
 
     @Test func badRowsAreReportedWithLineNumbersAndSkipped() async throws {
@@ -139,7 +187,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
             Importing products
-            Products processed=3 (created=3, updated=0, skipped=0)
+            Products processed=3 (created=3, updated=0, unchanged=0, skipped=0)
             Tags processed=6 (created=6)
             Images processed=3
 
