@@ -143,4 +143,30 @@ enum CatalogSchema {
         try db.create(index: "product_on_name", on: "product", columns: ["name"])
         try db.execute(sql: "CREATE INDEX productTag_on_name_nocase ON productTag (name COLLATE NOCASE)")
     }
+
+    /// The `setting` key a bulk writer (the import) sets inside its own transaction, and removes
+    /// before committing, to write search rows itself: other connections never see it.
+    static let searchIndexedByWriter = "search_index_by_writer"
+
+    /// Migration `0017_bulk_search_index`: a new product and each tag link used to rewrite the
+    /// product's search row once each (an insert, then an FTS update per tag). While the flag is
+    /// set, those two triggers stand aside and the writer inserts the finished row once.
+    static func letBulkWritersIndexSearch(_ db: Database) throws {
+        let unlessBulk = "WHEN NOT EXISTS (SELECT 1 FROM setting WHERE key = '\(searchIndexedByWriter)')"
+        try db.execute(
+            sql: """
+                DROP TRIGGER product_search_insert;
+                CREATE TRIGGER product_search_insert AFTER INSERT ON product \(unlessBulk) BEGIN
+                    INSERT INTO productSearch (rowid, name, author, description, tags) VALUES (new.id, new.name, new.author, new.description, '');
+                END;
+                DROP TRIGGER product_search_tag_link;
+                CREATE TRIGGER product_search_tag_link AFTER INSERT ON productTagLink \(unlessBulk) BEGIN
+                    UPDATE productSearch SET tags = (
+                        SELECT coalesce(group_concat(t.name, ' '), '') FROM productTagLink l
+                        JOIN productTag t ON t.id = l.productTagId WHERE l.productId = new.productId
+                    ) WHERE rowid = new.productId;
+                END;
+                """
+        )
+    }
 }

@@ -121,7 +121,12 @@ public struct ProductImport {
             }
             let batch = prepared
             let outcomes = try await db.dbWriter.write { db in
-                try batch.map { row in try Self.write(row, db, catalogue: catalogue) }
+                // Search rows are written here, once per product (see `letBulkWritersIndexSearch`);
+                // the flag is gone again before this transaction commits.
+                try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, '1')", arguments: [CatalogSchema.searchIndexedByWriter])
+                let outcomes = try batch.map { row in try Self.write(row, db, catalogue: catalogue) }
+                try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [CatalogSchema.searchIndexedByWriter])
+                return outcomes
             }
             for outcome in outcomes { report.add(outcome) }
             done += batchEnd - batchStart
@@ -228,6 +233,8 @@ public struct ProductImport {
             let id = db.lastInsertedRowID
             let link = try db.cachedStatement(sql: "INSERT INTO productTagLink (productId, productTagId) VALUES (?, ?)")
             for tagID in tagIDs { try link.execute(arguments: [id, tagID]) }
+            try db.cachedStatement(sql: "INSERT INTO productSearch (rowid, name, author, description, tags) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [id, input.name, input.author, input.description, input.tags.joined(separator: " ")])
             let attached = try image.map { try AppDatabase.attach($0, to: id, db) != nil } ?? false
             return .created(tags: input.tags.count, tagsCreated: tagsCreated, image: attached)
         }
@@ -263,6 +270,8 @@ public struct ProductImport {
                 for tagID in current.subtracting(wanted) { try unlink.execute(arguments: [id, tagID]) }
                 let link = try db.cachedStatement(sql: "INSERT INTO productTagLink (productId, productTagId) VALUES (?, ?)")
                 for tagID in tagIDs where !current.contains(tagID) { try link.execute(arguments: [id, tagID]) }
+                try db.cachedStatement(sql: "UPDATE productSearch SET tags = ? WHERE rowid = ?")
+                    .execute(arguments: [input.tags.joined(separator: " "), id])
             }
         }
         let attached = try image.map { try AppDatabase.attach($0, to: id, db) != nil } ?? false

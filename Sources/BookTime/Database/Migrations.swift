@@ -100,6 +100,10 @@ enum Migrations {
             try CatalogSchema.indexNames(db)
         }
 
+        migrator.registerMigration("0017_bulk_search_index") { db in
+            try CatalogSchema.letBulkWritersIndexSearch(db)
+        }
+
         return migrator
     }()
 

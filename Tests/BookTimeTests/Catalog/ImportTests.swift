@@ -120,7 +120,14 @@ import Testing
         #expect(slugs == ["twin", "twin-2"])
         let found = try await test.db.search("tag 2222", page: 1, pageSize: 10)
         #expect(found.hits.map(\.card.name) == ["Book 2222"])
+        #expect(try await test.db.search("shared", page: 1, pageSize: 1).totalCount == 2_499)
         #expect(try await test.db.integrityProblems().isEmpty)
+        // The import wrote the search rows itself; its flag never outlives its batch, so the
+        // shop's own writes are indexed by the triggers as before.
+        let flags = try await test.db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM setting WHERE key = ?", arguments: [CatalogSchema.searchIndexedByWriter]) }
+        #expect(flags == 0)
+        try await test.db.createProduct(ProductInput(name: "Later book", price: 100, tags: ["Afterwards"]))
+        #expect(try await test.db.search("afterwards", page: 1, pageSize: 10).hits.map(\.card.name) == ["Later book"])
     }
 
     @Test func badRowsAreReportedWithLineNumbersAndSkipped() async throws {
