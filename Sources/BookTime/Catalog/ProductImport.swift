@@ -91,7 +91,7 @@ public struct ProductImport {
             throw FileError(description: "The CSV cannot be read: \(error)")
         }
         guard let header = records.first else { throw FileError(description: "The CSV is empty.") }
-        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let columns = header.fields.map { $0.trimmedForImport.lowercased() }
         let missing = Self.requiredColumns.filter { !columns.contains($0) }
         guard missing.isEmpty else {
             throw FileError(
@@ -158,28 +158,28 @@ public struct ProductImport {
         guard fieldCount == columnCount else {
             throw RowProblem(message: "it has \(fieldCount) fields; the header has \(columnCount)")
         }
-        let name = (row["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = (row["name"] ?? "").trimmedForImport
         guard !name.isEmpty else { throw RowProblem(message: "the name is missing") }
         guard name.count <= Product.nameMaxLength else {
             throw RowProblem(message: "the name has \(name.count) characters; at most \(Product.nameMaxLength) are allowed")
         }
-        let priceText = (row["price"] ?? "").trimmingCharacters(in: .whitespaces)
+        let priceText = (row["price"] ?? "").trimmedForImport
         guard let price = Currency.parseMinorUnits(priceText) else {
             throw RowProblem(message: "the price \(priceText.debugDescription) is not an amount like 12.50")
         }
-        let tags = (row["tags"] ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let tags = (row["tags"] ?? "").split(separator: "|").map { String($0).trimmedForImport }.filter { !$0.isEmpty }
         if let long = tags.first(where: { $0.count > ProductTag.nameMaxLength }) {
             throw RowProblem(message: "the tag \(long.debugDescription) is longer than \(ProductTag.nameMaxLength) characters")
         }
-        let author = (row["author"] ?? "").trimmingCharacters(in: .whitespaces)
+        let author = (row["author"] ?? "").trimmedForImport
         guard author.count <= 200 else { throw RowProblem(message: "the author is longer than 200 characters") }
-        let description = (row["description"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let description = (row["description"] ?? "").trimmedForImport
         guard description.count <= 20_000 else { throw RowProblem(message: "the description is longer than 20,000 characters") }
         var seen = Set<String>()
         let uniqueTags = tags.filter { seen.insert(ImportCatalogue.key($0)).inserted }
         return (
             ProductInput(name: name, author: author, description: description, price: price, tags: uniqueTags),
-            (row["image_filename"] ?? "").trimmingCharacters(in: .whitespaces)
+            (row["image_filename"] ?? "").trimmedForImport
         )
     }
 
@@ -378,5 +378,14 @@ final class ImportCatalogue: @unchecked Sendable {
         for slug in rowTagSlugs { tagSlugs.remove(slug) }
         for slug in rowProductSlugs { productSlugs.remove(slug) }
         beginRow()
+    }
+}
+
+extension String {
+    /// Trimmed of white space and newlines; a cell with none at its ends (nearly every one) is
+    /// returned as it is, without Foundation's slower scan.
+    var trimmedForImport: String {
+        guard let first, let last, first.isWhitespace || last.isWhitespace else { return self }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -133,6 +133,32 @@ import Testing
         #expect(Slug.make(String(repeating: "a", count: 300)).count == 200)
     }
 
+    /// The ASCII fast path makes the slugs the ICU transform and `CharacterSet` made.
+    @Test func asciiSlugsMatchTheFoldingPath() {
+        func reference(_ text: String) -> String {
+            let folded = text.applyingTransform(.stripDiacritics, reverse: false) ?? text
+            var slug = ""
+            var pendingHyphen = false
+            for scalar in folded.lowercased().unicodeScalars {
+                if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                    if pendingHyphen, !slug.isEmpty { slug.append("-") }
+                    pendingHyphen = false
+                    slug.unicodeScalars.append(scalar)
+                } else if scalar != "'" && scalar != "’" {
+                    pendingHyphen = true
+                }
+            }
+            return slug.isEmpty ? "item" : slug
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\t")
+        for _ in 0..<3_000 {
+            let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(Slug.make(text) == reference(text), "\(text.debugDescription)")
+        }
+        #expect(Slug.make("Les Misérables") == "les-miserables", "non-ASCII still folds")
+    }
+
     @Test func homeListsTagsWithActiveProducts() async throws {
         try await withTestApp { browser, db in
             try await db.createProduct(ProductInput(name: "Emma", price: 100, tags: ["Fiction"]))
