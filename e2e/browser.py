@@ -96,6 +96,11 @@ class Browser:
         WebDriverWait(self.driver, 10).until(replaced)
 
     def fill(self, fields, submit_text):
+        self.fill_only(fields)
+        self.click(By.XPATH, f'//button[normalize-space()="{submit_text}"]')
+
+    def fill_only(self, fields):
+        """Types into fields without submitting."""
         for name, value in fields.items():
             element = self.driver.find_element(By.NAME, name)
             if element.tag_name == "select":
@@ -103,7 +108,6 @@ class Browser:
             else:
                 element.clear()
                 element.send_keys(value)
-        self.click(By.XPATH, f'//button[normalize-space()="{submit_text}"]')
 
     def expect(self, text):
         source = self.driver.page_source

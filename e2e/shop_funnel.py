@@ -68,7 +68,14 @@ try:
     browser.fill({"name": "Elizabeth Bennet", "address1": "Longbourn House", "zip_code": "HT1 1LB", "city": "Meryton", "country": "uk"},
                  "Add address")
     browser.expect("Select the billing and shipping addresses.")
+    # The review before "Place order": every line, its quantity and total, the order total, and
+    # the address as a postal address.
+    browser.expect("Your order: 3 items")
+    browser.expect('<td data-label="Quantity" class="numeric">2</td>')
+    browser.expect("Order total")
+    browser.expect("Elizabeth Bennet, Longbourn House, Meryton HT1 1LB, United Kingdom")
     browser.shot("checkout", phone=True)
+    browser.no_horizontal_scroll()
     browser.fill({}, "Place order")
     browser.expect("Thanks for your order.")
     browser.expect(">0 items in basket<")
@@ -80,8 +87,19 @@ try:
     browser.no_horizontal_scroll()
     browser.click(By.CSS_SELECTOR, ".data-table tbody a")
     browser.expect("Longbourn House")
+    browser.expect("Meryton HT1 1LB")
+    browser.expect('<td data-label="Quantity" class="numeric">2</td>')
     browser.expect("Order placed")
     browser.shot("order", phone=True)
+    browser.no_horizontal_scroll()
+    # The contact form answers to the signed-in customer's own address.
+    browser.get("/contact-us/")
+    email = driver.find_element(By.ID, "id_email")
+    assert email.get_attribute("value") == "buyer@booktime.domain" and email.get_attribute("readonly") is not None
+    browser.fill({"name": "Elizabeth Bennet", "message": "Could you gift-wrap the second copy?"}, "Send message")
+    browser.expect("Thank you for your message.")
+    browser.get("/contact-us/")
+    browser.shot("contact", phone=True)
     print(f"funnel: passed, screenshots in {browser.shots}")
 finally:
     browser.quit()

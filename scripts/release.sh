@@ -59,9 +59,12 @@ cat dist/SHA256SUMS
 
 # Cold start: a fresh database in an empty folder until the URL is printed, then the first page.
 scratch="$(mktemp -d)"
-trap 'kill "$(cat "$scratch/pid" 2> /dev/null)" 2> /dev/null || true; rm -rf "$scratch"' EXIT
+pid=""
+trap '{ [ -n "$pid" ] && kill "$pid" 2> /dev/null; } || true; rm -rf "$scratch"' EXIT
 start="$(date +%s%N)"
-(cd "$scratch" && "$OLDPWD/dist/booktime" serve --port 0 > serve.log 2>&1 & echo $! > "$scratch/pid")
+binary="$(pwd)/dist/booktime"
+(cd "$scratch" && exec "$binary" serve --port 0 > serve.log 2>&1) &
+pid=$!
 url=""
 for _ in $(seq 1 300); do
     url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$scratch/serve.log" | head -1 || true)"
@@ -72,4 +75,6 @@ done
 curl -sf -o /dev/null "$url"
 ready="$(date +%s%N)"
 echo "cold start (new database with the demo catalogue, to the first page served): $(((ready - start) / 1000000)) ms"
-kill -TERM "$(cat "$scratch/pid")"
+kill -TERM "$pid"
+wait "$pid" 2> /dev/null || true
+pid=""
