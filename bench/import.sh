@@ -11,6 +11,7 @@
 # ratios of one run can be compared. Loopback only; everything stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/wait-for-url.sh
 
 rows="${1:-1000000}"
 bin="${BOOKTIME_BIN:-dist/booktime}"
@@ -32,15 +33,9 @@ EOF
 echo "CSV: $rows rows, $(du -h "$work/products.csv" | cut -f1)"
 
 "$bin" demo "$work/shop.db" > /dev/null
-"$bin" serve --db "$work/shop.db" --port 0 > "$work/serve.log" 2>&1 &
+BOOKTIME_LOG_LEVEL=warning "$bin" serve --db "$work/shop.db" --port 0 > "$work/serve.log" 2>&1 &
 pid=$!
-url=""
-for _ in $(seq 1 100); do
-    url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/serve.log" | head -1 || true)"
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { cat "$work/serve.log"; exit 1; }
+url="$(wait_for_url "$work/serve.log")"
 
 measure() {  # label: prints requests/s for each page
     local label="$1"

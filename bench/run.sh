@@ -11,6 +11,7 @@
 # the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/wait-for-url.sh
 
 DURATION="${DURATION:-10s}"
 THREADS="${THREADS:-2}"
@@ -43,13 +44,7 @@ echo "a long enough phrase" | "$bin" createuser --email reader@bench.local --rol
 
 BOOKTIME_LOG_LEVEL=warning "$bin" serve --port 0 --db "$scratch/bench.db" > "$scratch/serve.log" 2>&1 &
 pid=$!
-url=""
-for _ in $(seq 1 100); do
-    url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$scratch/serve.log" | head -1 || true)"
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "server did not start" >&2; cat "$scratch/serve.log" >&2; exit 1; }
+url="$(wait_for_url "$scratch/serve.log")"
 url="${url%/}"
 
 css="$(curl -s "$url/" | grep -o '/static/site\.[0-9a-f]*\.css' | head -1)"

@@ -49,6 +49,7 @@ try:
     browser.expect("Customers cannot buy it: it has no copies in stock.")
     browser.shot("owner-unbuyable", phone=True)
 
+    browser.get("/admin/")
     browser.expect("BookTime owners administration")
     browser.shot("owner-index", phone=True)
     browser.no_horizontal_scroll()

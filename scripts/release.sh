@@ -13,6 +13,7 @@
 #   (`debootstrap --variant=minbase`), which e2e/bare-server.sh proves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/wait-for-url.sh
 
 multiarch="$(gcc -print-multiarch 2> /dev/null || echo x86_64-linux-gnu)"
 libdir="/usr/lib/$multiarch"
@@ -65,13 +66,7 @@ start="$(date +%s%N)"
 binary="$(pwd)/dist/booktime"
 (cd "$scratch" && exec "$binary" serve --port 0 > serve.log 2>&1) &
 pid=$!
-url=""
-for _ in $(seq 1 300); do
-    url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$scratch/serve.log" | head -1 || true)"
-    [ -n "$url" ] && break
-    sleep 0.02
-done
-[ -n "$url" ] || { echo "error: dist/booktime did not start:" >&2; cat "$scratch/serve.log" >&2; exit 1; }
+url="$(wait_for_url "$scratch/serve.log")"
 curl -sf -o /dev/null "$url"
 ready="$(date +%s%N)"
 echo "cold start (new database with the demo catalogue, to the first page served): $(((ready - start) / 1000000)) ms"

@@ -267,9 +267,10 @@ struct AdminController {
             return page.response
         case .success(let saved):
             context.flash.add(.success, "The \(model.label.lowercased()) “\(saved.title)” was \(id == nil ? "added" : "changed") successfully.")
+            if form.value("_continue") != nil { return .redirect(to: site.changeURL(model, id: saved.id), type: .normal) }
+            // The change page says it itself; the list needs telling.
             try await warnIfNeeded(model, id: saved.id, context: context)
-            let next = form.value("_continue") != nil ? site.changeURL(model, id: saved.id) : site.listURL(model)
-            return .redirect(to: next, type: .normal)
+            return .redirect(to: site.listURL(model), type: .normal)
         }
     }
 
@@ -314,7 +315,8 @@ struct AdminController {
         return .failure(FormPageResponse(response: page))
     }
 
-    /// After a save: what is still wrong with the record, with a link to the field that fixes it.
+    /// After a save that goes back to the list: what is still wrong with the record, with a link to
+    /// the field that fixes it.
     func warnIfNeeded(_ model: AdminModel, id: Int64, context: AppRequestContext) async throws {
         guard let warning = try await store.warning(model, id: id) else { return }
         context.flash.add(.warning, warning.text, link: FlashMessage.Link(label: "Fix it", url: site.changeURL(model, id: id) + "#id_\(warning.field)"))
@@ -407,7 +409,6 @@ struct AdminController {
                 return true
             }
             context.flash.add(.success, added ? "The image was added to “\(record.title)”." : "“\(record.title)” already has this image.")
-            try await warnIfNeeded(model, id: id, context: context)
         } catch let error as ImageError {
             context.flash.add(.error, "The image was not added: \(error.description).")
         }
