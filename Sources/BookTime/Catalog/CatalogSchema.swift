@@ -145,7 +145,8 @@ enum CatalogSchema {
     }
 
     /// The `setting` key a bulk writer (the import) sets inside its own transaction, and removes
-    /// before committing, to write search rows itself: other connections never see it.
+    /// before committing, to write search rows and bump the catalogue version itself (0017, 0018):
+    /// other connections never see it.
     static let searchIndexedByWriter = "search_index_by_writer"
 
     /// Migration `0017_bulk_search_index`: a new product and each tag link used to rewrite the
@@ -168,5 +169,23 @@ enum CatalogSchema {
                 END;
                 """
         )
+    }
+
+    /// Migration `0018_bulk_catalog_version`: every inserted product, tag, link and image bumped
+    /// the catalogue version on its own (four bumps per imported row). While a bulk writer's flag
+    /// is set, the insert triggers stand aside and the writer bumps it once per batch.
+    static func letBulkWritersBumpVersionOnce(_ db: Database) throws {
+        for table in ["product", "productTag", "productTagLink", "productImage"] {
+            try db.execute(
+                sql: """
+                    DROP TRIGGER \(table)_insert_bumps_catalog_version;
+                    CREATE TRIGGER \(table)_insert_bumps_catalog_version AFTER INSERT ON \(table)
+                    WHEN NOT EXISTS (SELECT 1 FROM setting WHERE key = '\(searchIndexedByWriter)')
+                    BEGIN
+                        UPDATE catalogVersion SET version = version + 1 WHERE id = 1;
+                    END
+                    """
+            )
+        }
     }
 }

@@ -121,10 +121,12 @@ public struct ProductImport {
             }
             let batch = prepared
             let outcomes = try await db.dbWriter.write { db in
-                // Search rows are written here, once per product (see `letBulkWritersIndexSearch`);
+                // Search rows are written here, once per product, and the catalogue version moves
+                // once per batch (see `letBulkWritersIndexSearch` and `letBulkWritersBumpVersionOnce`);
                 // the flag is gone again before this transaction commits.
                 try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, '1')", arguments: [CatalogSchema.searchIndexedByWriter])
                 let outcomes = try batch.map { row in try Self.write(row, db, catalogue: catalogue) }
+                try db.execute(sql: "UPDATE catalogVersion SET version = version + 1 WHERE id = 1")
                 try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [CatalogSchema.searchIndexedByWriter])
                 return outcomes
             }

@@ -104,6 +104,10 @@ enum Migrations {
             try CatalogSchema.letBulkWritersIndexSearch(db)
         }
 
+        migrator.registerMigration("0018_bulk_catalog_version") { db in
+            try CatalogSchema.letBulkWritersBumpVersionOnce(db)
+        }
+
         return migrator
     }()
 

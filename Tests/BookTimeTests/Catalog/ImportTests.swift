@@ -111,8 +111,11 @@ import Testing
             csv += index == 1_234 ? "Broken,row,Tag,,not a price\n" : "Book \(index),About \(index),Tag \(index)|Shared,,\(index).00\n"
         }
         csv += "Twin!,x,Tag 1,,1.00\nTwin?,x,tag 1,,1.00\n"
+        let version = { try await test.db.reader.read { try Int.fetchOne($0, sql: "SELECT version FROM catalogVersion") ?? 0 } }
+        let before = try await version()
         let report = try await ProductImport(db: test.db, imagesDirectory: nil, batchSize: 100).run(csv: csv)
         #expect(report.created == 2_501)
+        #expect(try await version() == before + 26, "one bump per batch of 100 (2,502 rows), so cached pages are redrawn")
         #expect(report.skipped == 1)
         #expect(report.problems == ["line 1235: skipped: the price \"not a price\" is not an amount like 12.50"])
         #expect(report.tagsCreated == 2_500, "2,499 numbered tags, Shared, and Tag 1 once whatever its case")
@@ -126,7 +129,9 @@ import Testing
         // shop's own writes are indexed by the triggers as before.
         let flags = try await test.db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM setting WHERE key = ?", arguments: [CatalogSchema.searchIndexedByWriter]) }
         #expect(flags == 0)
+        let afterImport = try await version()
         try await test.db.createProduct(ProductInput(name: "Later book", price: 100, tags: ["Afterwards"]))
+        #expect(try await version() > afterImport, "the shop's own writes still move the version")
         #expect(try await test.db.search("afterwards", page: 1, pageSize: 10).hits.map(\.card.name) == ["Later book"])
     }
 
