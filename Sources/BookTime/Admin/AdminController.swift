@@ -495,7 +495,7 @@ struct AdminController {
     @Sendable func log(_ request: Request, context: AppRequestContext) async throws -> Response {
         let actor = try actor(context)
         guard actor.isOwner else { throw HTTPError(.forbidden) }
-        let pageNumber = max(1, Int(request.uri.queryParameters["p"].map(String.init) ?? "") ?? 1)
+        let pageNumber = Pager.requested(request.uri.queryParameters["p"].map(String.init))
         let modelName = request.uri.queryParameters["model"].map(String.init)
         let (entries, total) = try await store.logEntries(page: pageNumber, model: modelName)
         let views = entries.map { entry in

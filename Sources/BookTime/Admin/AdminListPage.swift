@@ -180,11 +180,11 @@ struct AdminListPage {
 
     /// "Page 2 of 7", and the URLs of the pages either side, if any.
     static func pager(total: Int, query: AdminListQuery, url: (AdminListQuery) -> String) -> (text: String, previous: String?, next: String?) {
-        let pages = max(1, (total + AdminListQuery.pageSize - 1) / AdminListQuery.pageSize)
+        let pager = Pager(page: query.page, pageSize: AdminListQuery.pageSize, totalCount: total)
         return (
-            "Page \(min(query.page, pages)) of \(pages)",
-            query.page > 1 ? url(query.with(page: query.page - 1)) : nil,
-            query.page < pages ? url(query.with(page: query.page + 1)) : nil
+            "Page \(pager.page) of \(pager.pageCount)",
+            pager.previous.map { url(query.with(page: $0)) },
+            pager.next.map { url(query.with(page: $0)) }
         )
     }
 
@@ -221,7 +221,7 @@ struct AdminListPage {
         var query = AdminListQuery()
         query.search = String((parameters.value("q") ?? "").prefix(200))
         query.sort = parameters.value("o")
-        query.page = max(1, min(Int(parameters.value("p") ?? "") ?? 1, 1_000_000))
+        query.page = Pager.requested(parameters.value("p"))
         for filter in model.filters {
             for name in [filter.name, filter.name + "__from", filter.name + "__to"] {
                 if let value = parameters.value(name), !value.isEmpty { query.filters[name] = String(value.prefix(40)) }

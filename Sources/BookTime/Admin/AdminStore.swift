@@ -130,10 +130,10 @@ struct AdminStore: Sendable {
         let (whereSQL, arguments) = whereClause(model, query)
         let editable = model.listEditable.compactMap(model.field)
         let selects = ["t.id"] + model.columns.map(\.sql) + editable.map { "t.\($0.column)" }
-        let offset = everything ? 0 : (max(query.page, 1) - 1) * AdminListQuery.pageSize
         let limit = everything ? -1 : AdminListQuery.pageSize
         return try await db.reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(model.table) t \(whereSQL)", arguments: arguments) ?? 0
+            let offset = everything ? 0 : Pager(page: query.page, pageSize: AdminListQuery.pageSize, totalCount: total).offset
             let rows = try Row.fetchAll(
                 db,
                 sql: "SELECT \(selects.joined(separator: ", ")) FROM \(model.table) t \(whereSQL) \(orderClause(model, query.sort)) LIMIT ? OFFSET ?",
@@ -496,7 +496,8 @@ struct AdminStore: Sendable {
             var request = AdminLogEntry.all()
             if let model { request = request.filter(Column("model") == model) }
             let total = try request.fetchCount(db)
-            let entries = try request.order(Column("id").desc).limit(AdminListQuery.pageSize, offset: (max(page, 1) - 1) * AdminListQuery.pageSize).fetchAll(db)
+            let pager = Pager(page: page, pageSize: AdminListQuery.pageSize, totalCount: total)
+            let entries = try request.order(Column("id").desc).limit(AdminListQuery.pageSize, offset: pager.offset).fetchAll(db)
             return (entries, total)
         }
     }

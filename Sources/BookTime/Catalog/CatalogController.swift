@@ -144,7 +144,7 @@ struct CatalogController {
 
     private func searchPage(query: String, pageNumber: Int) async throws -> SearchPage {
         let result = try await db.search(query, page: pageNumber, pageSize: Self.pageSize)
-        let pageCount = max(1, (result.totalCount + Self.pageSize - 1) / Self.pageSize)
+        let pageCount = Pager.pageCount(totalCount: result.totalCount, pageSize: Self.pageSize)
         return SearchPage(
             title: query.isEmpty ? "Search" : "Search: \(query)", query: query, hasQuery: !query.isEmpty,
             hits: result.hits.map { .init(card: ProductCardView($0.card, currency: currency), nameHTML: $0.nameHTML, snippetHTML: $0.snippetHTML) },

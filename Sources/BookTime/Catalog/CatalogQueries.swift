@@ -19,7 +19,7 @@ public struct ProductPage: Sendable, Equatable {
     public var page: Int
     public var pageSize: Int
 
-    public var pageCount: Int { max(1, (totalCount + pageSize - 1) / pageSize) }
+    public var pageCount: Int { Pager.pageCount(totalCount: totalCount, pageSize: pageSize) }
 }
 
 /// Everything the product page shows.
@@ -65,17 +65,16 @@ extension AppDatabase {
             let total = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM product p \(tagJoin) WHERE p.active = 1", arguments: ["tag": tagID]
             ) ?? 0
-            let pageCount = max(1, (total + pageSize - 1) / pageSize)
-            let page = min(max(1, page), pageCount)
+            let pager = Pager(page: page, pageSize: pageSize, totalCount: total)
             let products = try ProductCard.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.cardSelection) FROM product p \(tagJoin)
                     WHERE p.active = 1 ORDER BY p.name, p.id LIMIT :limit OFFSET :offset
                     """,
-                arguments: ["tag": tagID, "limit": pageSize, "offset": (page - 1) * pageSize]
+                arguments: ["tag": tagID, "limit": pageSize, "offset": pager.offset]
             )
-            return ProductPage(products: products, totalCount: total, page: page, pageSize: pageSize)
+            return ProductPage(products: products, totalCount: total, page: pager.page, pageSize: pageSize)
         }
     }
 
@@ -141,13 +140,12 @@ extension AppDatabase {
                 sql: Self.searchCountSQL,
                 arguments: [pattern]
             ) ?? 0
-            let pageCount = max(1, (total + pageSize - 1) / pageSize)
-            let page = min(max(1, page), pageCount)
+            let pager = Pager(page: page, pageSize: pageSize, totalCount: total)
             // Rank and page first: snippet() and highlight() are costly, so they run for this page only.
             let cards = try ProductCard.fetchAll(
                 db,
                 sql: Self.searchPageSQL,
-                arguments: [pattern, pageSize, (page - 1) * pageSize]
+                arguments: [pattern, pageSize, pager.offset]
             )
             var marked: [Int64: (String, String)] = [:]
             if !cards.isEmpty {
@@ -170,7 +168,7 @@ extension AppDatabase {
                     snippetHTML: Self.markedToHTML(marked[card.id]?.1 ?? "")
                 )
             }
-            return (hits, total, page)
+            return (hits, total, pager.page)
         }
     }
 

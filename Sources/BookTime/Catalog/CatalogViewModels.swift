@@ -38,7 +38,9 @@ struct PaginationView {
     let summary: String
 
     /// `url(n)` builds the link to page n.
-    init(page: Int, pageCount: Int, totalCount: Int, noun: String, url: (Int) -> String) {
+    init(page requested: Int, pageCount: Int, totalCount: Int, noun: String, url: (Int) -> String) {
+        let pageCount = max(1, pageCount)
+        let page = min(max(1, requested), pageCount)
         hasPages = pageCount > 1
         previousURL = page > 1 ? url(page - 1) : nil
         nextURL = page < pageCount ? url(page + 1) : nil
@@ -58,8 +60,7 @@ struct PaginationView {
 
 /// `?page=N` from a query string: anything that is not a positive number is page 1.
 func requestedPage(_ value: String?) -> Int {
-    guard let value, let number = Int(value), number > 0 else { return 1 }
-    return min(number, 1_000_000)
+    Pager.requested(value)
 }
 
 /// A description as paragraphs: blank lines separate paragraphs (Django's `linebreaks`).
