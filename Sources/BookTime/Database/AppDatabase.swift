@@ -163,10 +163,20 @@ public struct AppDatabase: Sendable {
         try target.close()
     }
 
-    /// Closes the pool, checkpointing the WAL back into the main file.
+    /// Checkpoints the WAL into the main file and empties it (TRUNCATE), so the `.db` alone holds
+    /// everything, then closes the pool. Every command that wrote calls it on its way out, `serve`
+    /// after its last request.
     public func close() throws {
-        if let pool = dbWriter as? DatabasePool {
-            try pool.close()
+        guard let pool = dbWriter as? DatabasePool else { return }
+        try checkpoint()
+        try pool.close()
+    }
+
+    /// Writes every page of the WAL back into the file and truncates the WAL to nothing. Waits for
+    /// readers to finish (the busy timeout), so call it when the work is done.
+    public func checkpoint() throws {
+        try dbWriter.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import BookTime
@@ -165,6 +166,25 @@ final class ServerProcess: @unchecked Sendable {
         #expect(result.status == 2)
         #expect(result.stderr == "error: port \(port) is in use; pick another with --port\n")
         #expect(!FileManager.default.fileExists(atPath: directory.file("b.db")), "nothing was created")
+    }
+
+    /// Commands that write leave nothing in a `-wal`: the `.db` copied alone has all of it.
+    @Test func writingCommandsLeaveNoWALBehind() throws {
+        let directory = try TemporaryDirectory()
+        let db = directory.file("shop.db")
+        #expect(try BookTimeBinary.run(["migrate", "--db", db]).status == 0)
+        try "name,description,tags,image_filename,price\nEmma,A novel,Fiction,,8.00\n".write(toFile: directory.file("p.csv"), atomically: true, encoding: .utf8)
+        #expect(try BookTimeBinary.run(["import-products", directory.file("p.csv"), "--db", db]).status == 0)
+        #expect(try BookTimeBinary.run(["createuser", "--email", "o@shop.test", "--role", "owner", "--password-stdin", "--db", db], input: "a long enough phrase\n").status == 0)
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int) ?? 0
+        #expect(walSize == 0)
+        let copy = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: db, toPath: copy.file("copy.db"))
+        let queue = try DatabaseQueue(path: copy.file("copy.db"))
+        let counts = try queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") ?? 0)
+        }
+        #expect(counts == (1, 1))
     }
 
     @Test func badEnvironmentExitsWith2() throws {

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 
+@testable import BookTime
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -69,5 +75,36 @@ struct RawHTTPConnection {
         #expect(response.hasPrefix("HTTP/1.1 303"), "\(response.prefix(200))")
         #expect(response.contains("location: /") || response.contains("Location: /"))
         #expect(server.stop() == 0)
+    }
+
+    /// After SIGTERM the `.db` alone holds everything: no write is left in a `-wal` beside it.
+    @Test func aCleanStopLeavesEverythingInTheDatabaseFile() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(arguments: ["--db", directory.file("shop.db")], in: directory.path)
+        for index in 0..<5 {
+            let page = try await server.get("/contact-us/")
+            _ = page
+            let token = try #require(HTTPCookieStorage.shared.cookies(for: server.baseURL)?.first { $0.name == "csrftoken" }?.value)
+            var request = URLRequest(url: URL(string: "/contact-us/", relativeTo: server.baseURL)!)
+            request.httpMethod = "POST"
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data("name=Anne&email=anne%40example.com&message=Letter+\(index)&csrf_token=\(token)".utf8)
+            _ = try await URLSession.shared.data(for: request)
+        }
+        #expect(server.stop() == 0)
+        let wal = directory.file("shop.db-wal")
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+        #expect(walSize == 0, "the WAL was checkpointed into the file at shutdown")
+        // The file copied alone, as an owner copying it by hand would.
+        let copy = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: directory.file("shop.db"), toPath: copy.file("copy.db"))
+        let check = try BookTimeBinary.run(["check", "--db", copy.file("copy.db")])
+        #expect(check.status == 0)
+        let db = try AppDatabase.open(path: copy.file("copy.db"))
+        defer { try? db.close() }
+        let letters = try await db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM emailOutbox WHERE subject LIKE 'Site message%'") }
+        #expect(letters == 5)
+        let products = try await db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM product") } ?? 0
+        #expect(products > 100, "the first run's demo catalogue")
     }
 }
