@@ -54,7 +54,7 @@ public func buildApplication(
         CurrentUserMiddleware(sessions: accountSessions)
         BasketMiddleware(baskets: basketReads)
         FlashMiddleware(signer: signer)
-        CSRFMiddleware(exemptPrefixes: ["/api/", "/mobile-api/"], secureCookies: config.behindHTTPSProxy)
+        CSRFMiddleware(exemptPrefixes: ["/api/", "/mobile-api/"], secureCookies: config.behindHTTPSProxy, trustForwardedHost: config.behindHTTPSProxy)
         // Again innermost: a handler's error page knows who is signed in and what is in the basket.
         ErrorPageMiddleware(views: views, jsonPrefixes: ["/api/", "/mobile-api/"])
     }
@@ -88,7 +88,7 @@ public func buildApplication(
     }
 
     var app = Application(
-        router: router,
+        router: RequestShape(router),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "BookTime"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port

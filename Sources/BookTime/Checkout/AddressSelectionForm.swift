@@ -4,6 +4,8 @@ struct AddressSelectionForm {
     let shippingAddressID: Int64
 
     static let invalidChoice = "Select a valid choice. That choice is not one of the available choices."
+    /// The hidden field naming the basket the form was shown for (a resubmitted form finds its order).
+    static let basketField = "basket"
 
     static func validate(_ data: FormData, addresses: [Address]) -> Result<AddressSelectionForm, FormValidatorFailure> {
         var validator = FormValidator(data)
@@ -48,6 +50,8 @@ struct AddressSelectionForm {
 
     struct Page {
         let review: Review
+        let basketField = AddressSelectionForm.basketField
+        let basketID: Int64
         let billing: FieldView
         let shipping: FieldView
         let hasAddresses: Bool
@@ -57,7 +61,7 @@ struct AddressSelectionForm {
         let basketURL = Routes.basket
     }
 
-    static func page(for validator: FormValidator, addresses: [Address], review: Review, formErrors: [String] = []) -> Page {
+    static func page(for validator: FormValidator, addresses: [Address], review: Review, basketID: Int64, formErrors: [String] = []) -> Page {
         let choices = addresses.map { (value: String($0.id ?? 0), label: $0.summary) }
         var source = validator
         // Preselect the first address when nothing was chosen yet.
@@ -65,7 +69,7 @@ struct AddressSelectionForm {
             source = FormValidator(FormData(fields: [("billing_address", first.value), ("shipping_address", first.value)]))
         }
         return Page(
-            review: review,
+            review: review, basketID: basketID,
             billing: source.selectField("billing_address", label: "Billing address", choices: choices),
             shipping: source.selectField("shipping_address", label: "Shipping address", choices: choices), hasAddresses: !addresses.isEmpty, hasErrors: !validator.isValid || !formErrors.isEmpty,
             formErrors: formErrors

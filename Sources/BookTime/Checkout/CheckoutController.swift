@@ -20,7 +20,9 @@ struct CheckoutController {
     @Sendable func addressSelect(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let basket = context.basket, basket.itemCount > 0 else { return emptyBasket(context) }
         let addresses = try await addressBook.addresses(userID: try userID(context))
-        let page = AddressSelectionForm.page(for: FormValidator(FormData(fields: [])), addresses: addresses, review: try await review(basket.id))
+        let page = AddressSelectionForm.page(
+            for: FormValidator(FormData(fields: [])), addresses: addresses, review: try await review(basket.id), basketID: basket.id
+        )
         return views.render("checkout_address_select", page: page, title: "Checkout", request: request, context: context)
     }
 
@@ -34,8 +36,11 @@ struct CheckoutController {
         let userID = try userID(context)
         let form = try await request.formData(context: context)
         guard let basket = context.basket else {
-            // The basket became an order moments ago (a double click, a retried request): show that order.
-            if try await db.latestOrderID(userID: userID, placedSince: Date.now.addingTimeInterval(-600)) != nil {
+            // The basket this form was shown for became an order (a double click, a retried
+            // request, a second tab): show that order. Any other empty checkout goes to the basket.
+            if let shown = form.value(AddressSelectionForm.basketField).flatMap({ Int64($0) }),
+                try await db.orderID(basketID: shown, userID: userID) != nil
+            {
                 return .redirect(to: Routes.orderDone, type: .normal)
             }
             return emptyBasket(context)
@@ -43,7 +48,7 @@ struct CheckoutController {
         let addresses = try await addressBook.addresses(userID: userID)
         switch AddressSelectionForm.validate(form, addresses: addresses) {
         case .failure(let failure):
-            let page = AddressSelectionForm.page(for: failure.validator, addresses: addresses, review: try await review(basket.id))
+            let page = AddressSelectionForm.page(for: failure.validator, addresses: addresses, review: try await review(basket.id), basketID: basket.id)
             return views.render("checkout_address_select", page: page, title: "Checkout", request: request, context: context, status: .unprocessableContent)
         case .success(let choice):
             do {
@@ -58,7 +63,8 @@ struct CheckoutController {
                 return emptyBasket(context)
             } catch let error as CheckoutError {
                 let page = AddressSelectionForm.page(
-                    for: FormValidator(form), addresses: addresses, review: try await review(basket.id), formErrors: [error.description]
+                    for: FormValidator(form), addresses: addresses, review: try await review(basket.id), basketID: basket.id,
+                    formErrors: [error.description]
                 )
                 return views.render(
                     "checkout_address_select", page: page, title: "Checkout", request: request, context: context, status: .conflict

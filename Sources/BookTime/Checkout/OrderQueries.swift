@@ -75,6 +75,13 @@ extension AppDatabase {
         }
     }
 
+    /// The order basket `basketID` of this user became, if it did.
+    func orderID(basketID: Int64, userID: Int64) async throws -> Int64? {
+        try await reader.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM shopOrder WHERE basketId = ? AND userId = ?", arguments: [basketID, userID])
+        }
+    }
+
     /// The user's newest order (the thank-you page), if placed since `since`.
     func latestOrderID(userID: Int64, placedSince since: Date = .distantPast) async throws -> Int64? {
         try await reader.read { db in

@@ -28,7 +28,7 @@ public struct MailSender: Service {
     public func run() async throws {
         var lastLoggedID: Int64 = 0
         if transport == nil {
-            logger.notice("BOOKTIME_SMTP_URL is not set: emails stay in the outbox and are logged here.")
+            logger.notice("BOOKTIME_SMTP_URL is not set: emails stay in the outbox; owners read them at \(Routes.ownersAdmin)email/.")
         }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             if transport != nil {
@@ -88,14 +88,19 @@ public struct MailSender: Service {
         return (sent, failed)
     }
 
-    private func logUndelivered(after lastID: Int64) async -> Int64 {
+    /// Says that each new message is waiting, and where an owner reads it. Its text (a reset link,
+    /// a customer's message) is logged at debug level only: logs are kept and shared more widely
+    /// than the back office.
+    func logUndelivered(after lastID: Int64) async -> Int64 {
         do {
             let fresh = try await db.reader.read { db in
                 try OutboxEmail.filter(Column("id") > lastID && OutboxEmail.Columns.status == OutboxEmail.Status.pending)
                     .order(Column("id")).fetchAll(db)
             }
             for email in fresh {
-                logger.info("Email kept in outbox (no SMTP configured): to=\(email.toAddress) subject=\(email.subject.debugDescription)\n\(email.body)")
+                let id = email.id ?? 0
+                logger.info("Email \(id) queued in the outbox (no SMTP configured): to=\(email.toAddress); read it at \(Routes.ownersAdmin)email/\(id)/")
+                logger.debug("Email \(id): subject=\(email.subject.debugDescription)\n\(email.body)")
             }
             return fresh.last?.id ?? lastID
         } catch {

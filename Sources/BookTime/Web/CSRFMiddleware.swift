@@ -16,6 +16,9 @@ struct CSRFMiddleware: RouterMiddleware {
     /// Requests authenticated by a bearer token (the JSON APIs) carry no ambient credentials.
     let exemptPrefixes: [String]
     let secureCookies: Bool
+    /// Behind the HTTPS proxy (`--behind-https-proxy`) the host a browser saw is the proxy's
+    /// `X-Forwarded-Host`; anywhere else that header is whatever a client typed, and is ignored.
+    var trustForwardedHost = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -73,7 +76,7 @@ struct CSRFMiddleware: RouterMiddleware {
         guard let host = request.head.authority else { return false }
         guard let originHost = URL(string: origin)?.host else { return false }
         let requestHost = host.split(separator: ":").first.map(String.init) ?? host
-        if let forwarded = request.headers[HTTPField.Name("X-Forwarded-Host")!] {
+        if trustForwardedHost, let forwarded = request.headers[HTTPField.Name("X-Forwarded-Host")!] {
             return originHost == forwarded.split(separator: ":").first.map(String.init)
         }
         return originHost == requestHost

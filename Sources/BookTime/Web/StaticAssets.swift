@@ -75,9 +75,6 @@ struct StaticController {
         router.get("static/{file}") { request, context in
             try serve(request, context: context)
         }
-        router.head("static/{file}") { request, context in
-            try serve(request, context: context)
-        }
         // Browsers, feed readers and bots ask for /favicon.ico whatever the page links: the icon
         // (an SVG, which browsers take from this URL too), cached for a day as it is not hashed.
         router.get(RouterPath(Routes.favicon)) { request, _ in
@@ -102,6 +99,6 @@ struct StaticController {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentLength] = String(asset.body.readableBytes)
-        return Response(status: .ok, headers: headers, body: request.method == .head ? .init() : .init(byteBuffer: asset.body))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.body))
     }
 }

@@ -17,9 +17,11 @@ import Testing
         return (user, address)
     }
 
-    static func checkout(_ browser: TestBrowser, billing: Address, shipping: Address? = nil) async throws -> TestResponse {
+    static func checkout(_ browser: TestBrowser, billing: Address, shipping: Address? = nil, basketID: Int64? = nil) async throws -> TestResponse {
         try await browser.post(
-            "/order/address_select/", form: [("billing_address", "\(billing.id!)"), ("shipping_address", "\((shipping ?? billing).id!)")]
+            "/order/address_select/",
+            form: [("billing_address", "\(billing.id!)"), ("shipping_address", "\((shipping ?? billing).id!)")]
+                + (basketID.map { [(AddressSelectionForm.basketField, "\($0)")] } ?? [])
         )
     }
 
@@ -177,19 +179,24 @@ import Testing
             let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000, stock: 5)
             let (_, address) = try await Self.readyToOrder(browser, db, books: [(book, 2)])
             let cookie = try #require(browser.cookie("booktime_session"))
-            // Both requests carry the same session, as a double click does.
+            let form = try await browser.get("/order/address_select/").text
+            let basketID = try #require(form.firstMatch(of: /name="basket" value="(\d+)"/).flatMap { Int64($0.1) })
+            // Both requests carry the same session and form, as a double click does.
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<2 {
                     let tab = TestBrowser(client: browser.client)
                     tab.setCookie("booktime_session", cookie)
                     tab.setCookie("csrftoken", browser.cookie("csrftoken"))
-                    group.addTask { Int(try await Self.checkout(tab, billing: address).status.code) }
+                    group.addTask { Int(try await Self.checkout(tab, billing: address, basketID: basketID).status.code) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses == [303, 303])
-            // And once more, after the first completed.
-            #expect(try await Self.checkout(browser, billing: address).headers[.location] == "/order/done/")
+            // And once more, after the first completed: the same form shows the order it made.
+            #expect(try await Self.checkout(browser, billing: address, basketID: basketID).headers[.location] == "/order/done/")
+            // A checkout with nothing in the basket is sent to the basket, not to that old order.
+            let empty = try await Self.checkout(browser, billing: address)
+            #expect(empty.headers[.location] == "/basket/")
             #expect(try await ShopFixtures.orderCount(db) == 1)
             let lines = try await db.reader.read { try OrderLine.fetchAll($0) }
             #expect(lines.map(\.quantity) == [2])

@@ -178,6 +178,27 @@ import Testing
         }
     }
 
+    /// `X-Forwarded-Host` is a proxy's word, trusted only behind one: otherwise a forged POST could
+    /// name its own origin as the "forwarded" host.
+    @Test func forwardedHostIsTrustedOnlyBehindTheProxy() async throws {
+        try await withTestApp { browser, db in
+            var headers = HTTPFields()
+            headers[.origin] = "https://evil.example"
+            headers[HTTPField.Name("X-Forwarded-Host")!] = "evil.example"
+            let response = try await browser.post("/contact-us/", form: [("name", "M"), ("email", "m@example.com"), ("message", "m")], headers: headers)
+            #expect(response.status == .forbidden)
+            #expect(try await db.outbox().isEmpty)
+        }
+        try await withTestApp(configure: { $0.behindHTTPSProxy = true }) { browser, _ in
+            var headers = HTTPFields()
+            headers[.origin] = "https://shop.example"
+            headers[HTTPField.Name("X-Forwarded-Host")!] = "shop.example"
+            headers[HTTPField.Name("X-Forwarded-Proto")!] = "https"
+            let response = try await browser.post("/contact-us/", form: [("name", "M"), ("email", "m@example.com"), ("message", "m")], headers: headers)
+            #expect(response.status == .seeOther)
+        }
+    }
+
     @Test func tamperedFlashCookieIsIgnored() async throws {
         try await withTestApp { browser, _ in
             let forged = Base64URL.encode(Data(#"[{"level":"error","text":"Your account is locked"}]"#.utf8)) + ".AAAA"

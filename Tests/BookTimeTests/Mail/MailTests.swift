@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import GRDB
 import Testing
 
@@ -146,5 +147,39 @@ import Testing
         await #expect(throws: (any Error).self) {
             try await transport.send(OutboxEmail(to: "a@b.c", from: "d@e.f", subject: "s", body: "b"))
         }
+    }
+
+    /// Without SMTP the log says a message waits and where to read it; a reset link or a
+    /// customer's words appear only at debug level.
+    @Test func undeliveredMailIsLoggedWithoutItsText() async throws {
+        let test = try TestDatabase()
+        try await test.db.enqueueEmail(OutboxEmail(to: "a@b.co", from: "site@shop", subject: "Reset", body: "secret-link-123"))
+        for level in [Logger.Level.info, .debug] {
+            let lines = LogRecorder()
+            var logger = Logger(label: "test") { _ in lines }
+            logger.logLevel = level
+            _ = await MailSender(db: test.db, transport: nil, logger: logger).logUndelivered(after: 0)
+            let text = lines.messages.joined(separator: "\n")
+            #expect(text.contains("queued in the outbox") && text.contains("/admin/email/"))
+            #expect(text.contains("secret-link-123") == (level == .debug))
+        }
+    }
+}
+
+/// Keeps what was logged, for tests.
+final class LogRecorder: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [String] = []
+    var messages: [String] { lock.withLock { recorded } }
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        lock.withLock { recorded.append(message.description) }
     }
 }

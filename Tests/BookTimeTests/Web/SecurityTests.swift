@@ -102,3 +102,40 @@ import Testing
 }
 
 import GRDB
+
+extension SecurityTests {
+    /// Monitors use HEAD: the GET's status and headers, no body (it was a 404 for every page).
+    @Test(arguments: ["/", "/products/all/", "/healthz", "/about-us/", "/favicon.ico"])
+    func headAnswersLikeGetWithoutABody(path: String) async throws {
+        try await withTestApp { browser, _ in
+            let get = try await browser.get(path)
+            let head = try await browser.request(path, method: .head)
+            #expect(head.status == get.status)
+            #expect(head.status == .ok)
+            #expect(head.headers[.contentType] == get.headers[.contentType])
+            #expect(head.body.readableBytes == 0)
+        }
+    }
+
+    /// No Host, or two: 400, before anything else runs.
+    @Test func aRequestNeedsExactlyOneHost() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(arguments: ["--db", directory.file("shop.db")], in: directory.path)
+        defer { _ = server.stop() }
+        let port = try #require(server.baseURL.port)
+        func raw(_ text: String) throws -> String {
+            let connection = try RawHTTPConnection(port: port)
+            defer { connection.close() }
+            connection.send(text)
+            return connection.receiveAll()
+        }
+        #expect(try raw("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 400"))
+        #expect(try raw("GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 400"))
+        #expect(try raw("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200"))
+        let head = try raw("HEAD /about-us/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        #expect(head.hasPrefix("HTTP/1.1 200"))
+        let length = head.firstMatch(of: /[Cc]ontent-[Ll]ength: (\d+)/).flatMap { Int($0.1) } ?? 0
+        #expect(length > 1000, "the length the GET would have")
+        #expect(head.hasSuffix("\r\n\r\n"), "and no body")
+    }
+}
