@@ -7,6 +7,8 @@ enum OrderAdmin {
     static let orderStatuses = OrderStatus.allCases.map { AdminChoice(value: String($0.rawValue), label: $0.label) }
     static let lineStatuses = OrderLineStatus.allCases.map { AdminChoice(value: String($0.rawValue), label: $0.label) }
     static let countries = Address.countries.map { AdminChoice(value: $0.value, label: $0.label) }
+    /// The orders a dispatcher sees, on their site and on the dashboard: paid ones.
+    static let dispatchScope = "t.status = \(OrderStatus.paid.rawValue)"
 
     static let setOrderStatus: AdminFieldWriter = { db, id, value, write in
         guard let raw = Int.fromDatabaseValue(value), let status = OrderStatus(rawValue: raw) else { throw OrderWorkflow.Failure.notFound }
@@ -138,7 +140,7 @@ enum OrderAdmin {
         case .dispatch:
             // DispatchersOrderAdmin: paid orders only, the shipping address only, line statuses only.
             model.permissions = [.view, .change]
-            model.scope = "t.status = \(OrderStatus.paid.rawValue)"
+            model.scope = dispatchScope
             model.columns = [
                 AdminColumn(name: "id", label: "Order", sql: "'BT' || t.id"),
                 AdminColumn(name: "shipping_name", label: "Shipping name", sql: "t.shippingName"),

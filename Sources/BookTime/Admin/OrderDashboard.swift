@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 
-/// The book's order dashboard (§10.6, django-tables2 + django-filter) for every staff role: the
-/// orders filtered by customer email, status and date ranges, sortable, paged, and as CSV.
-/// It is one more declaration for the admin engine's list machinery.
+/// The book's order dashboard (django-tables2 + django-filter) for every staff role: the orders
+/// filtered by customer email, status and date ranges, sortable, paged, and as CSV. It is one
+/// more declaration for the admin engine's list machinery, scoped per role as the role's own admin
+/// site is: dispatchers see paid orders only, with the shipping name and no customer email.
 struct OrderDashboard {
     static let path = Routes.orderDashboard
 
+    /// Owners and the office: every order.
     static let model: AdminModel = {
         let customer = "(SELECT u.email FROM user u WHERE u.id = t.userId)"
         return AdminModel(
@@ -30,6 +32,22 @@ struct OrderDashboard {
         )
     }()
 
+    /// Dispatchers: paid orders, shipping name instead of the customer's email, no money.
+    static let dispatchModel: AdminModel = {
+        var model = Self.model
+        model.scope = OrderAdmin.dispatchScope
+        model.columns = model.columns.filter { $0.name != "user" && $0.name != "total" }
+        model.columns.insert(AdminColumn(name: "shipping_name", label: "Shipping name", sql: "t.shippingName"), at: 1)
+        model.search = ["t.shippingName", "'BT' || t.id"]
+        return model
+    }()
+
+    /// The dashboard `user` may see; a dispatcher who is also owner or office sees theirs.
+    static func model(for user: CurrentUser?) -> AdminModel {
+        guard let user, !user.has(.owner), !user.has(.employee) else { return model }
+        return dispatchModel
+    }
+
     let store: AdminStore
     let views: Views
     let currency: Currency
@@ -47,6 +65,7 @@ struct OrderDashboard {
         }
 
         let email: String
+        let searchLabel: String
         let statuses: [AdminFieldView.Option]
         let dates: [DateInput]
         let headers: [AdminListPage.Header]
@@ -61,12 +80,12 @@ struct OrderDashboard {
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let parameters = request.queryForm
-        let model = Self.model
+        let model = Self.model(for: context.currentUser)
         let query = AdminListPage.query(parameters, model: model)
         switch parameters.value("format") {
         case "csv":
             let (rows, _) = try await store.list(model, query: query, everything: true)
-            let csv = CSV.document(header: model.columns.map(\.label), rows: rows.map { cells(of: $0, plain: true) })
+            let csv = CSV.document(header: model.columns.map(\.label), rows: rows.map { cells(of: $0, model: model, plain: true) })
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=orders.csv"],
@@ -82,7 +101,7 @@ struct OrderDashboard {
         let pager = AdminListPage.pager(total: total, query: query, url: url)
         let csvQuery = AdminListPage.queryString(query.with(page: 1))
         let page = Page(
-            email: query.search,
+            email: query.search, searchLabel: model.scope == nil ? "Customer email contains" : "Shipping name or order number contains",
             statuses: [AdminFieldView.Option(value: "", label: "Any", selected: query.filters["status"] == nil)]
                 + OrderAdmin.orderStatuses.map { AdminFieldView.Option(value: $0.value, label: $0.label, selected: query.filters["status"] == $0.value) },
             dates: ["date_added", "date_updated"].flatMap { name in
@@ -90,7 +109,7 @@ struct OrderDashboard {
                     Page.DateInput(label: "\(name == "date_added" ? "Added" : "Updated") \(word)", name: name + suffix, value: query.filters[name + suffix] ?? "")
                 }
             },
-            headers: AdminListPage.headers(model, query: query, url: url), rows: rows.map { cells(of: $0, plain: false) }, hasRows: !rows.isEmpty,
+            headers: AdminListPage.headers(model, query: query, url: url), rows: rows.map { cells(of: $0, model: model, plain: false) }, hasRows: !rows.isEmpty,
             countText: model.counted(total),
             csvURL: Self.path + (csvQuery.isEmpty ? "?format=csv" : csvQuery + "&format=csv"),
             previousURL: pager.previous, nextURL: pager.next, pageText: pager.text
@@ -98,8 +117,8 @@ struct OrderDashboard {
         return views.render("order_dashboard", page: page, title: "Order dashboard", request: request, context: context)
     }
 
-    func cells(of row: AdminListRow, plain: Bool) -> [String] {
-        zip(Self.model.columns, row.values).map { column, value in
+    func cells(of row: AdminListRow, model: AdminModel, plain: Bool) -> [String] {
+        zip(model.columns, row.values).map { column, value in
             if plain, case .dateTime = column.format, let date = Date.fromDatabaseValue(value) {
                 return date.formatted(.iso8601)
             }

@@ -29,11 +29,35 @@ import Testing
         return (shop, id)
     }
 
+    /// A dispatcher's dashboard is their site's scope: paid orders, no customer emails, in the page,
+    /// its filters and its CSV (it listed every unpaid order with its customer's email).
+    @Test func dispatchersSeePaidOrdersWithoutCustomerEmails() async throws {
+        try await withTestApp { browser, db in
+            let (shop, other) = try await Self.shop(browser, db)
+            let paid = "BT\(shop.order.id!)", new = "BT\(other)"
+            for query in ["", "?status=10", "?q=evil", "?date_added__from=2000-01-01", "?o=-id"] {
+                let page = try await shop.dispatcher.get("/order-dashboard/" + query).text
+                #expect(!Self.orderNumbers(page).contains(new), "\(query)")
+                #expect(!page.contains("buyer@booktime.domain") && !page.contains("evil.test"), "\(query)")
+            }
+            #expect(Self.orderNumbers(try await shop.dispatcher.get("/order-dashboard/").text) == [paid])
+            for query in ["?format=csv", "?format=csv&status=10", "?format=csv&q=buyer"] {
+                let csv = try await shop.dispatcher.get("/order-dashboard/" + query).text
+                #expect(!csv.contains(new) && !csv.contains("@"), "\(query): \(csv)")
+                #expect(csv.hasPrefix("Order,Shipping name,Status"))
+            }
+            #expect(try await shop.dispatcher.get("/order-dashboard/?format=csv").text.contains(paid))
+            // Owners and the office still see every order and its customer.
+            let office = try await shop.employee.get("/order-dashboard/?format=csv").text
+            #expect(office.contains(new) && office.contains("buyer@booktime.domain"))
+        }
+    }
+
     @Test func staffFilterAndSortOrders() async throws {
         try await withTestApp { browser, db in
             let (shop, other) = try await Self.shop(browser, db)
             let paid = "BT\(shop.order.id!)", new = "BT\(other)"
-            for user in [shop.owner, shop.employee, shop.dispatcher] {
+            for user in [shop.owner, shop.employee] {
                 let page = try await user.get("/order-dashboard/")
                 #expect(page.status == .ok)
                 #expect(Self.orderNumbers(page.text) == [new, paid], "newest id first")
