@@ -17,12 +17,18 @@ struct AuthRateLimits: Sendable {
     let failuresPerAccount: RateLimiter
     /// Reset emails per account, so nobody can fill a mailbox through the form.
     let resetEmailsPerAccount: RateLimiter
+    /// Contact messages per client address, and per signed-in account: each one is a row in the
+    /// outbox and an email to customer service.
+    let contactPerAddress: RateLimiter
+    let contactPerAccount: RateLimiter
     let behindProxy: Bool
 
     init(config: AppConfiguration, clock: @escaping @Sendable () -> Date = { Date() }) {
         perAddress = RateLimiter(limit: config.authAttemptsPerMinute, window: .seconds(60), clock: clock)
         failuresPerAccount = RateLimiter(limit: config.loginFailuresPerAccount, window: config.accountLockout, clock: clock)
         resetEmailsPerAccount = RateLimiter(limit: 3, window: .seconds(60 * 60), clock: clock)
+        contactPerAddress = RateLimiter(limit: 5, window: .seconds(10 * 60), clock: clock)
+        contactPerAccount = RateLimiter(limit: 5, window: .seconds(10 * 60), clock: clock)
         behindProxy = config.behindHTTPSProxy
     }
 
@@ -43,6 +49,13 @@ struct AuthRateLimits: Sendable {
     }
 
     func accountKey(_ email: String) -> String { email.lowercased() }
+
+    /// Counts one contact message from this request's client (and account); false past the limit.
+    func allowContactMessage(request: Request, context: AppRequestContext) -> Bool {
+        guard contactPerAddress.allow(clientAddress(request: request, context: context)) else { return false }
+        guard let user = context.currentUser else { return true }
+        return contactPerAccount.allow(accountKey(user.email))
+    }
 }
 
 extension HTTPField.Name {

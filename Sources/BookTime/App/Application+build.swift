@@ -63,7 +63,7 @@ public func buildApplication(
         Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     StaticController(views: views).addRoutes(to: router)
-    CompanyController(db: db, views: views, mail: config.mail, catalogVersion: catalogVersion).addRoutes(to: router)
+    CompanyController(db: db, views: views, mail: config.mail, catalogVersion: catalogVersion, limits: authLimits).addRoutes(to: router)
     CatalogController(db: db, views: views, currency: config.currency, catalogVersion: catalogVersion).addRoutes(to: router)
     AccountsController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)
         .addRoutes(to: router)

@@ -7,6 +7,11 @@ struct CompanyController {
     let views: Views
     let mail: MailSettings
     let catalogVersion: CatalogVersionTracker
+    let limits: AuthRateLimits
+    /// Contact messages waiting in the outbox for customer service past which new ones are
+    /// refused (the mail server is down, or someone is flooding the form): the shop's own
+    /// emails (orders, resets) are never held back by them.
+    static let maxWaitingMessages = 500
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(Routes.home), use: home)
@@ -64,6 +69,20 @@ struct CompanyController {
                 request: request, context: context, status: .unprocessableContent
             )
         case .success(let message):
+            guard limits.allowContactMessage(request: request, context: context) else {
+                context.logger.notice("Contact form limit reached from \(limits.clientAddress(request: request, context: context))")
+                throw HTTPError(
+                    .tooManyRequests, headers: [.retryAfter: "600"],
+                    message: "You have sent us several messages in the last minutes. Please wait ten minutes before writing again."
+                )
+            }
+            guard try await db.pendingEmailCount(to: mail.customerServiceAddress) < Self.maxWaitingMessages else {
+                context.logger.warning("Contact message refused: \(Self.maxWaitingMessages) messages to customer service are waiting")
+                throw HTTPError(
+                    .tooManyRequests, headers: [.retryAfter: "3600"],
+                    message: "Our customer service has too many messages waiting. Please try again in an hour."
+                )
+            }
             context.logger.info("Sending email to customer service")
             try await db.enqueueEmail(message.email(settings: mail))
             context.flash.add(.success, "Thank you for your message. Our customer service team will get back to you soon.")

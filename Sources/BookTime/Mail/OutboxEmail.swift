@@ -95,6 +95,13 @@ extension AppDatabase {
         }
     }
 
+    /// Messages to `address` not yet delivered (the contact form's cap).
+    public func pendingEmailCount(to address: String) async throws -> Int {
+        try await reader.read { db in
+            try OutboxEmail.filter(Column("toAddress") == address && OutboxEmail.Columns.status == OutboxEmail.Status.pending).fetchCount(db)
+        }
+    }
+
     /// Every email, newest first (tests and the back office).
     public func outbox() async throws -> [OutboxEmail] {
         try await reader.read { db in

@@ -67,7 +67,7 @@ struct CSRFMiddleware: RouterMiddleware {
         }
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        return FormData(body: body).value(Self.fieldName)
+        return try FormData.parse(body).value(Self.fieldName)
     }
 
     /// A browser names the page a POST came from; it must be this site.

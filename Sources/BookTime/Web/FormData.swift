@@ -6,10 +6,36 @@ import Hummingbird
 /// Kept as raw strings (not decoded into a `Decodable`) so that a form can validate each field,
 /// report every error at once and re-display what the visitor typed.
 public struct FormData: Sendable {
+    /// More fields than any form of the shop posts (an admin list page of 100 rows posts a few
+    /// hundred): a body with more is refused with 413 before it is parsed.
+    public static let maxFields = 5_000
+
     public private(set) var fields: [(name: String, value: String)] = []
+    /// Where each name's values are in `fields`: a lookup costs the same with 10 fields or 5,000,
+    /// so a form that looks up each of its rows stays linear.
+    private var positions: [String: [Int]] = [:]
 
     public init(fields: [(String, String)]) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
+        indexFields()
+    }
+
+    private mutating func indexFields() {
+        positions.reserveCapacity(fields.count)
+        for (position, field) in fields.enumerated() { positions[field.name, default: []].append(position) }
+    }
+
+    /// How many fields a url-encoded body holds, counted without parsing it.
+    public static func fieldCount(_ body: ByteBuffer) -> Int {
+        body.readableBytesView.isEmpty ? 0 : body.readableBytesView.reduce(1) { $1 == UInt8(ascii: "&") ? $0 + 1 : $0 }
+    }
+
+    /// A form body, or 413 when it holds more than `maxFields` fields.
+    public static func parse(_ body: ByteBuffer) throws -> FormData {
+        guard fieldCount(body) <= maxFields else {
+            throw HTTPError(.contentTooLarge, message: "This form has more than \(maxFields) fields.")
+        }
+        return FormData(body: body)
     }
 
     public init(body: ByteBuffer) {
@@ -28,16 +54,17 @@ public struct FormData: Sendable {
                 fields.append((Self.decode(pair), ""))
             }
         }
+        indexFields()
     }
 
     /// The first value posted under `name`, if any.
     public func value(_ name: String) -> String? {
-        fields.first { $0.name == name }?.value
+        positions[name]?.first.map { fields[$0].value }
     }
 
     /// Every value posted under `name` (checkbox groups, formsets).
     public func values(_ name: String) -> [String] {
-        fields.filter { $0.name == name }.map(\.value)
+        positions[name]?.map { fields[$0].value } ?? []
     }
 
     /// `+` is a space and `%XX` a byte; a part with an invalid escape, or whose bytes are not
@@ -75,6 +102,6 @@ extension Request {
     /// Reads and parses this request's url-encoded form body, up to the context's upload limit.
     public mutating func formData(context: some RequestContext) async throws -> FormData {
         let body = try await collectBody(upTo: context.maxUploadSize)
-        return FormData(body: body)
+        return try FormData.parse(body)
     }
 }

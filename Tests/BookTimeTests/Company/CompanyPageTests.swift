@@ -199,6 +199,36 @@ import Testing
         }
     }
 
+    /// Three anonymous clients wrote 10,620 outbox rows in 12 s: now five messages per client in
+    /// ten minutes, then a 429 page that says why; nothing more is written.
+    @Test func theContactFormCannotFloodTheOutbox() async throws {
+        try await withTestApp { browser, db in
+            let form = [("name", "Flood"), ("email", "flood@example.com"), ("message", "again")]
+            for _ in 0..<5 { #expect(try await browser.post("/contact-us/", form: form).status == .seeOther) }
+            let refused = try await browser.post("/contact-us/", form: form)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "600")
+            #expect(refused.text.contains("Please wait ten minutes before writing again."))
+            #expect(try await db.outbox().count == 5)
+        }
+    }
+
+    /// However many clients write, the messages waiting for customer service are capped.
+    @Test func waitingContactMessagesAreCapped() async throws {
+        try await withTestApp { browser, db in
+            try await db.dbWriter.write { db in
+                for _ in 0..<CompanyController.maxWaitingMessages {
+                    var email = OutboxEmail(to: "customerservice@booktime.domain", from: "site@booktime.domain", subject: "Site message", body: "x")
+                    try email.insert(db)
+                }
+            }
+            let refused = try await browser.post("/contact-us/", form: [("name", "A"), ("email", "a@example.com"), ("message", "hello")])
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.text.contains("too many messages waiting"))
+            #expect(try await db.outbox().count == CompanyController.maxWaitingMessages)
+        }
+    }
+
     @Test func tamperedFlashCookieIsIgnored() async throws {
         try await withTestApp { browser, _ in
             let forged = Base64URL.encode(Data(#"[{"level":"error","text":"Your account is locked"}]"#.utf8)) + ".AAAA"
