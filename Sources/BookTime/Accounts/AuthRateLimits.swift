@@ -4,17 +4,21 @@ import Hummingbird
 
 /// The limits on sign-in, sign-up and password reset.
 ///
-/// Per client address: `attemptsPerMinute` POSTs a minute to each form. Per account: after
-/// `failuresPerAccount` failed sign-ins within `lockout`, sign-in to that account answers 429
-/// until the oldest failure is older than `lockout`; the owner is kept out for minutes, never
-/// for good, and a successful sign-in clears the count.
+/// Per client address: `attemptsPerMinute` POSTs a minute to each form. Per account and client
+/// address: after `failuresPerAccount` failed sign-ins within `lockout`, sign-in to that account
+/// from that address answers 429 until the oldest failure is older than `lockout`, so a stranger
+/// typing wrong passwords elsewhere never locks the owner out; a successful sign-in clears it.
+/// Per account from everywhere, only a flood counts: ten times as many failures within five
+/// minutes (many addresses guessing one password) hold sign-in back until they age out.
 struct AuthRateLimits: Sendable {
     enum Action: String, Sendable {
         case login, signup, passwordReset
     }
 
     let perAddress: RateLimiter
+    /// Keyed by `failureKey(account:request:context:)`: the account and the client's address.
     let failuresPerAccount: RateLimiter
+    let failuresPerAccountEverywhere: RateLimiter
     /// Reset emails per account, so nobody can fill a mailbox through the form.
     let resetEmailsPerAccount: RateLimiter
     /// Contact messages per client address, and per signed-in account: each one is a row in the
@@ -26,6 +30,7 @@ struct AuthRateLimits: Sendable {
     init(config: AppConfiguration, clock: @escaping @Sendable () -> Date = { Date() }) {
         perAddress = RateLimiter(limit: config.authAttemptsPerMinute, window: .seconds(60), clock: clock)
         failuresPerAccount = RateLimiter(limit: config.loginFailuresPerAccount, window: config.accountLockout, clock: clock)
+        failuresPerAccountEverywhere = RateLimiter(limit: 10 * config.loginFailuresPerAccount, window: .seconds(5 * 60), clock: clock)
         resetEmailsPerAccount = RateLimiter(limit: 3, window: .seconds(60 * 60), clock: clock)
         contactPerAddress = RateLimiter(limit: 5, window: .seconds(10 * 60), clock: clock)
         contactPerAccount = RateLimiter(limit: 5, window: .seconds(10 * 60), clock: clock)
@@ -49,6 +54,11 @@ struct AuthRateLimits: Sendable {
     }
 
     func accountKey(_ email: String) -> String { email.lowercased() }
+
+    /// Failed sign-ins are counted per account and per client address.
+    func failureKey(account: String, request: Request, context: AppRequestContext) -> String {
+        account + "|" + clientAddress(request: request, context: context)
+    }
 
     /// Counts one contact message from this request's client (and account); false past the limit.
     func allowContactMessage(request: Request, context: AppRequestContext) -> Bool {

@@ -26,19 +26,25 @@ struct SignIn: Sendable {
             return .refused(failure.validator)
         case .success(let credentials):
             let account = limits.accountKey(EmailAddress.normalize(credentials.email) ?? credentials.email)
-            if limits.failuresPerAccount.isLimited(account) {
-                context.logger.notice("Sign-in refused: too many failures for one account")
-                throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(account))
+            let here = limits.failureKey(account: account, request: request, context: context)
+            if limits.failuresPerAccount.isLimited(here) {
+                context.logger.notice("Sign-in refused: too many failures for one account from one address")
+                throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(here))
+            }
+            if limits.failuresPerAccountEverywhere.isLimited(account) {
+                context.logger.warning("Sign-in refused: a flood of failures for one account from many addresses")
+                throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccountEverywhere.retryAfter(account))
             }
             if let user = try await db.authenticate(email: credentials.email, password: credentials.password),
                 let roles = try await db.userWithRoles(id: user.id ?? 0)?.roles, admits(roles)
             {
                 context.logger.info("Authentication successful for email=\(user.email)")
-                limits.failuresPerAccount.reset(account)
+                limits.failuresPerAccount.reset(here)
                 try await sessions.signIn(user, request: request, context: context)
                 return .signedIn(user)
             }
-            limits.failuresPerAccount.record(account)
+            limits.failuresPerAccount.record(here)
+            limits.failuresPerAccountEverywhere.record(account)
             var validator = FormValidator(form)
             validator.addError(refusal)
             return .refused(validator)

@@ -43,9 +43,9 @@ final class ManualClock: Sendable {
     @Test func defaultAccountLockoutEnds() {
         let clock = ManualClock()
         let limits = AuthRateLimits(config: AppConfiguration(), clock: clock.read)
-        let account = limits.accountKey("Owner@Domain.com")
+        let account = limits.accountKey("Owner@Domain.com") + "|203.0.113.9"
         for _ in 0..<5 { limits.failuresPerAccount.record(account) }
-        #expect(limits.failuresPerAccount.isLimited(limits.accountKey("owner@domain.com")))
+        #expect(limits.failuresPerAccount.isLimited(limits.accountKey("owner@domain.com") + "|203.0.113.9"))
         clock.advance(14 * 60)
         #expect(limits.failuresPerAccount.isLimited(account))
         clock.advance(61)
@@ -105,6 +105,37 @@ final class ManualClock: Sendable {
 
             let other = TestBrowser(client: browser.client)
             #expect(try await other.logIn("other@domain.com", testPassword).status == .seeOther)
+        }
+    }
+
+    /// Five wrong passwords from a stranger's address used to lock the real user out for 15
+    /// minutes: failures count per account and address, so the owner, elsewhere, still signs in.
+    @Test func aStrangerCannotLockTheOwnerOut() async throws {
+        try await withTestApp(configure: { $0.authAttemptsPerMinute = 1_000; $0.behindHTTPSProxy = true }) { browser, db in
+            try await db.createUser(email: "owner@domain.com", password: testPassword, role: .owner)
+            let stranger = TestBrowser(client: browser.client)
+            for _ in 0..<6 {
+                _ = try await stranger.post(Routes.login(next: nil), form: [("email", "owner@domain.com"), ("password", "not the password")], headers: [.xForwardedFor: "198.51.100.7"])
+            }
+            let strangerAgain = try await stranger.post(Routes.login(next: nil), form: [("email", "owner@domain.com"), ("password", testPassword)], headers: [.xForwardedFor: "198.51.100.7"])
+            #expect(strangerAgain.status == .tooManyRequests, "that address is held back")
+            let owner = try await browser.post(Routes.login(next: nil), form: [("email", "owner@domain.com"), ("password", testPassword)], headers: [.xForwardedFor: "203.0.113.20"])
+            #expect(owner.status == .seeOther, "the owner, from their own address, is not")
+        }
+    }
+
+    /// Many addresses guessing one account: past ten times the per-address limit in five
+    /// minutes, every address waits, for minutes at most.
+    @Test func aFloodOfGuessesFromManyAddressesHoldsTheAccount() async throws {
+        try await withTestApp(configure: { $0.authAttemptsPerMinute = 1_000; $0.behindHTTPSProxy = true }) { browser, db in
+            try await db.createUser(email: "owner@domain.com", password: testPassword, role: .owner)
+            for index in 0..<50 {
+                _ = try await browser.post(Routes.login(next: nil), form: [("email", "owner@domain.com"), ("password", "guess \(index)")], headers: [.xForwardedFor: "198.51.100.\(index)"])
+            }
+            let held = try await browser.post(Routes.login(next: nil), form: [("email", "owner@domain.com"), ("password", testPassword)], headers: [.xForwardedFor: "203.0.113.20"])
+            #expect(held.status == .tooManyRequests)
+            let retryAfter = try #require(held.headers[.retryAfter].flatMap { Int($0) })
+            #expect(retryAfter <= 5 * 60)
         }
     }
 }
