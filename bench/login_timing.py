@@ -1,21 +1,25 @@
 #!/usr/bin/env python3
-"""Login timing: an unknown email must cost as much as a wrong password (no account enumeration).
+"""Account enumeration by timing: an address with an account must answer as fast as one without,
+on sign-in, sign-up and password reset.
 
     python3 bench/login_timing.py            # 40 attempts of each kind, interleaved
     ATTEMPTS=100 python3 bench/login_timing.py
 
-Builds the release binary, starts it on a fresh database with one account, then times POST /login/
-with (a) an unknown email and (b) the real email with a wrong password, interleaved so that both see
-the same machine load. Prints the median and p90 of each and the difference of the medians; exits 1
-when the medians differ by 20 % or more. The rate limits are raised for the run through their
-settings (BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE, BOOKTIME_LOGIN_FAILURES_PER_ACCOUNT).
+Uses dist/booktime (BOOKTIME_BIN to choose; scripts/release.sh builds it when missing), starts it on
+a fresh database with one account, then times, interleaved so that both see the same machine load:
+POST /login/ with an unknown email against the real email with a wrong password; POST /signup/ with
+a new email against the taken one; POST /password-reset/ with an unknown email against the real
+one. Prints the median and p90 of each and the difference of the medians; exits 1 when any pair
+differs by 20 % or more. The rate limits are raised for the run through their settings
+(BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE, BOOKTIME_LOGIN_FAILURES_PER_ACCOUNT).
 """
 import http.cookiejar, os, re, statistics, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
 
 ATTEMPTS = int(os.environ.get("ATTEMPTS", "40"))
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-subprocess.run(["swift", "build", "-c", "release", "--product", "booktime"], cwd=root, check=True, stdout=subprocess.DEVNULL)
-binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=root, check=True, capture_output=True, text=True).stdout.strip() + "/booktime"
+binary = os.environ.get("BOOKTIME_BIN", os.path.join(root, "dist", "booktime"))
+if not os.path.exists(binary):
+    subprocess.run([os.path.join(root, "scripts", "release.sh")], cwd=root, check=True, stdout=subprocess.DEVNULL)
 
 with tempfile.TemporaryDirectory() as scratch:
     db = os.path.join(scratch, "timing.db")
@@ -33,42 +37,74 @@ with tempfile.TemporaryDirectory() as scratch:
                 break
         if not url:
             sys.exit("server did not start")
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(url + "/login/").read().decode()
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        def session(path):
+            """A fresh visitor on `path`: its cookie jar and the form's CSRF token."""
+            jar = http.cookiejar.CookieJar()
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            page = opener.open(url + path).read().decode()
+            return opener, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
-        def attempt(email):
-            body = urllib.parse.urlencode({"email": email, "password": "not the password", "csrf_token": token}).encode()
-            request = urllib.request.Request(url + "/login/", data=body, headers={"Origin": url})
+        def timed(opener, path, fields, expected):
+            body = urllib.parse.urlencode(fields).encode()
+            request = urllib.request.Request(url + path, data=body, headers={"Origin": url})
             start = time.perf_counter()
             try:
-                opener.open(request).read()
-                status = 200
+                response = opener.open(request)
+                response.read()
+                status = response.status
             except urllib.error.HTTPError as error:
                 error.read()
                 status = error.code
             elapsed = time.perf_counter() - start
-            if status != 422:
-                sys.exit(f"unexpected status {status} for {email}")
+            if status not in expected:
+                sys.exit(f"unexpected status {status} for {path} {fields.get('email')}")
             return elapsed
 
+        login, login_token = session("/login/")
+
+        def attempt(email):
+            return timed(login, "/login/", {"email": email, "password": "not the password", "csrf_token": login_token}, {422})
+
+        def signup(email):
+            opener, token = session("/signup/")
+            password = "a quiet lighthouse 7"
+            return timed(opener, "/signup/", {"email": email, "password1": password, "password2": password, "csrf_token": token}, {200, 303, 422})
+
+        reset, reset_token = session("/password-reset/")
+
+        def request_reset(email):
+            return timed(reset, "/password-reset/", {"email": email, "csrf_token": reset_token}, {200, 303})
+
         attempt("warm@booktime.domain")
-        unknown, wrong = [], []
-        for _ in range(ATTEMPTS):
+        signup("warm@booktime.domain")
+        request_reset("warm@booktime.domain")
+        unknown, wrong, new, taken, reset_unknown, reset_known = [], [], [], [], [], []
+        for index in range(ATTEMPTS):
             unknown.append(attempt("nobody@booktime.domain"))
             wrong.append(attempt("reader@booktime.domain"))
+            new.append(signup(f"new{index}@booktime.domain"))
+            taken.append(signup("reader@booktime.domain"))
+            reset_unknown.append(request_reset("nobody@booktime.domain"))
+            reset_known.append(request_reset("reader@booktime.domain"))
     finally:
         server.terminate()
         server.wait()
 
 def describe(name, samples):
     ordered = sorted(samples)
-    print(f"{name:<26} median {statistics.median(ordered) * 1000:7.1f} ms   p90 {ordered[int(len(ordered) * 0.9) - 1] * 1000:7.1f} ms")
+    print(f"{name:<34} median {statistics.median(ordered) * 1000:7.1f} ms   p90 {ordered[int(len(ordered) * 0.9) - 1] * 1000:7.1f} ms")
 
-describe("unknown email", unknown)
-describe("known email, wrong password", wrong)
-a, b = statistics.median(unknown), statistics.median(wrong)
-difference = abs(a - b) / max(a, b)
-print(f"difference of medians: {difference * 100:.1f} % (goal: under 20 %)")
-sys.exit(0 if difference < 0.2 else 1)
+failed = False
+for title, (a_name, a), (b_name, b) in [
+    ("sign-in", ("unknown email", unknown), ("known email, wrong password", wrong)),
+    ("sign-up", ("new email", new), ("email with an account", taken)),
+    ("password reset", ("unknown email", reset_unknown), ("email with an account", reset_known)),
+]:
+    print(f"== {title}")
+    describe(a_name, a)
+    describe(b_name, b)
+    ma, mb = statistics.median(a), statistics.median(b)
+    difference = abs(ma - mb) / max(ma, mb)
+    print(f"difference of medians: {difference * 100:.1f} % (goal: under 20 %)")
+    failed = failed or difference >= 0.2
+sys.exit(1 if failed else 0)

@@ -40,11 +40,11 @@ struct PasswordResetController {
                 request: request, context: context, status: .unprocessableContent
             )
         case .success(let resetRequest):
-            if limits.resetEmailsPerAccount.allow(limits.accountKey(resetRequest.email)),
-                let (user, token) = try await db.createPasswordResetToken(email: resetRequest.email)
-            {
+            let allowed = limits.resetEmailsPerAccount.allow(limits.accountKey(resetRequest.email))
+            if let (user, _) = try await db.requestPasswordReset(
+                email: resetRequest.email, allowed: allowed, email: { [self] user, token in resetEmail(to: user.email, token: token) }
+            ) {
                 context.logger.info("Sending a password reset link to user id=\(user.id ?? 0)")
-                try await db.enqueueEmail(resetEmail(to: user.email, token: token))
             }
             return .redirect(to: Routes.passwordResetDone, type: .normal)
         }
