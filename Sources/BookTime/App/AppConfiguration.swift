@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     /// The largest request body accepted at all (forms are limited further).
     public var maxRequestBodyBytes = 10 * 1024 * 1024
     public var logLevel: Logger.Level = .info
+    /// Timeouts for slow clients and the cap on connections.
+    public var connections = ConnectionLimits()
     /// How often the theme directory is checked for changes.
     public var themePollInterval: Duration = .seconds(1)
     /// How soon catalogue writes by other processes (an import while serving) reach cached pages.
@@ -78,6 +80,22 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError(description: "BOOKTIME_LOGIN_FAILURES_PER_ACCOUNT must be a positive whole number, not '\(value)'.")
             }
             config.loginFailuresPerAccount = number
+        }
+        for (name, path) in [
+            ("BOOKTIME_HEADER_TIMEOUT", \ConnectionLimits.headerTimeout), ("BOOKTIME_KEEP_ALIVE_TIMEOUT", \ConnectionLimits.keepAliveTimeout),
+            ("BOOKTIME_BODY_TIMEOUT", \ConnectionLimits.bodyTimeout),
+        ] {
+            guard let value = environment[name], !value.isEmpty else { continue }
+            guard let seconds = Int(value), (1...3600).contains(seconds) else {
+                throw ConfigurationError(description: "\(name) must be a number of seconds from 1 to 3600, not '\(value)'.")
+            }
+            config.connections[keyPath: path] = .seconds(seconds)
+        }
+        if let value = environment["BOOKTIME_MAX_CONNECTIONS"], !value.isEmpty {
+            guard let number = Int(value), number > 0 else {
+                throw ConfigurationError(description: "BOOKTIME_MAX_CONNECTIONS must be a positive whole number, not '\(value)'.")
+            }
+            config.connections.maxConnections = number
         }
         if let level = environment["BOOKTIME_LOG_LEVEL"], !level.isEmpty {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {

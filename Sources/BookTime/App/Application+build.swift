@@ -87,9 +87,22 @@ public func buildApplication(
         services.append(ThemeWatcher(views: views, interval: config.themePollInterval))
     }
 
+    let openFiles = ConnectionLimits.raiseOpenFileLimit()
+    let limits = config.connections
+    let maxConnections = limits.maxConnections ?? ConnectionLimits.connections(forOpenFiles: openFiles.after)
+    logger.info("Open files: soft limit \(openFiles.before) raised to \(openFiles.after) (hard \(openFiles.hard)); at most \(maxConnections) connections at once")
     var app = Application(
         router: RequestShape(router),
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "BookTime"),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [SlowClientHandler(limits: limits)],
+                idleTimeout: .seconds(limits.idleTimeout.components.seconds)
+            )
+        ),
+        configuration: .init(
+            address: .hostname(config.host, port: config.port), serverName: "BookTime",
+            availableConnectionsDelegate: .maximum(maxConnections, logger: logger)
+        ),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             let host = config.host.contains(":") ? "[\(config.host)]" : config.host

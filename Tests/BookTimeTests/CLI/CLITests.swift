@@ -74,11 +74,11 @@ final class ServerProcess: @unchecked Sendable {
     private(set) var printed = ""
     private let output: Pipe
 
-    init(arguments: [String], in directory: String, executable: URL? = nil) throws {
+    init(arguments: [String], in directory: String, executable: URL? = nil, environment: [String: String] = [:]) throws {
         process.executableURL = try executable ?? BookTimeBinary.url
         process.arguments = ["serve", "--port", "0"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = BookTimeBinary.cleanEnvironment
+        process.environment = BookTimeBinary.cleanEnvironment.merging(environment) { $1 }
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
