@@ -101,6 +101,9 @@ public func buildApplication(
         ),
         configuration: .init(
             address: .hostname(config.host, port: config.port), serverName: "BookTime",
+            // A burst of new connections waits in the kernel's queue (capped by somaxconn) rather
+            // than being dropped and retried a second later.
+            backlog: 4096,
             availableConnectionsDelegate: .maximum(maxConnections, logger: logger)
         ),
         onServerRunning: { channel in
