@@ -8,7 +8,7 @@ struct AccountsController {
     let sessions: AccountSessions
     let limits: AuthRateLimits
     let mail: MailSettings
-    let publicURL: String
+    let publicURL: PublicURL
 
     var signIn: SignIn { SignIn(db: db, sessions: sessions, limits: limits) }
 
@@ -66,7 +66,7 @@ struct AccountsController {
             body: """
                 Welcome to BookTime, \(email).
 
-                Your account is ready. Sign in at \(publicURL)\(Routes.loginPath) to keep your addresses and follow your orders.
+                Your account is ready. Sign in at \(publicURL.current)\(Routes.loginPath) to keep your addresses and follow your orders.
 
                 BookTime
                 """

@@ -9,7 +9,7 @@ struct PasswordResetController {
     let sessions: AccountSessions
     let limits: AuthRateLimits
     let mail: MailSettings
-    let publicURL: String
+    let publicURL: PublicURL
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get(RouterPath(Routes.passwordReset), use: requestForm)
@@ -57,7 +57,7 @@ struct PasswordResetController {
                 Someone asked to reset the password of the BookTime account for \(email).
 
                 To choose a new password, open this link within an hour:
-                \(publicURL)\(Routes.passwordResetConfirm(token: token))
+                \(publicURL.current)\(Routes.passwordResetConfirm(token: token))
 
                 The link works once. If you did not ask for it, ignore this email: your password stays as it is.
 

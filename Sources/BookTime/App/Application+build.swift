@@ -39,7 +39,7 @@ public func buildApplication(
     let sessionConfiguration = AccountSessions.middlewareConfiguration(secure: config.behindHTTPSProxy)
     let accountSessions = AccountSessions(db: db, signer: signer, persist: sessionStore, configuration: sessionConfiguration)
     let authLimits = AuthRateLimits(config: config)
-    let publicURL = config.resolvedPublicURL
+    let publicURL = PublicURL(config.resolvedPublicURL)
     let basketReads = BasketReads(db: db)
     let addressBook = AddressReads(db: db)
 
@@ -109,6 +109,7 @@ public func buildApplication(
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             let host = config.host.contains(":") ? "[\(config.host)]" : config.host
+            if config.port == 0, config.publicURL?.isEmpty ?? true { publicURL.set("http://\(host):\(port)") }
             await onServerRunning("http://\(host):\(port)/")
         },
         logger: logger

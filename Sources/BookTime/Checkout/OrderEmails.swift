@@ -7,13 +7,18 @@ import Mustache
 /// and the currency.
 public struct OrderEmailSettings: Sendable {
     let mail: MailSettings
-    let publicURL: String
+    let link: PublicURL
     let currency: Currency
+    var publicURL: String { link.current }
+
+    public init(mail: MailSettings, publicURL: PublicURL, currency: Currency) {
+        self.mail = mail
+        self.link = publicURL
+        self.currency = currency
+    }
 
     public init(mail: MailSettings, publicURL: String, currency: Currency) {
-        self.mail = mail
-        self.publicURL = publicURL
-        self.currency = currency
+        self.init(mail: mail, publicURL: PublicURL(publicURL), currency: currency)
     }
 }
 
@@ -90,9 +95,10 @@ enum OrderEmail {
         )
         let text = library.render(content, withTemplate: "email_order_text") ?? heading
         let html = library.render(content, withTemplate: "email_order")
+        // Answers go to customer service, as the email's footer says.
         return OutboxEmail(
             to: customer, from: settings.mail.fromAddress, subject: subject,
-            body: text.replacingOccurrences(of: "\n\n\n", with: "\n\n"), htmlBody: html, now: now
+            body: text.replacingOccurrences(of: "\n\n\n", with: "\n\n"), htmlBody: html, replyTo: settings.mail.customerServiceAddress, now: now
         )
     }
 

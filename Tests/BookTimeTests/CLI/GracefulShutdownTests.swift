@@ -107,4 +107,25 @@ struct RawHTTPConnection {
         let products = try await db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM product") } ?? 0
         #expect(products > 100, "the first run's demo catalogue")
     }
+
+    /// With `--port 0` and no public URL, emailed links name the port the shop listens on (they
+    /// said `http://127.0.0.1:0/`).
+    @Test func emailedLinksNameThePortChosenAtStart() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(arguments: ["--db", directory.file("shop.db")], in: directory.path)
+        _ = try await server.get("/signup/")
+        let token = try #require(HTTPCookieStorage.shared.cookies(for: server.baseURL)?.first { $0.name == "csrftoken" }?.value)
+        var request = URLRequest(url: URL(string: "/signup/", relativeTo: server.baseURL)!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data("email=port%40example.com&password1=a+quiet+lighthouse+7&password2=a+quiet+lighthouse+7&csrf_token=\(token)".utf8)
+        _ = try await URLSession.shared.data(for: request)
+        #expect(server.stop() == 0)
+        let db = try AppDatabase.open(path: directory.file("shop.db"))
+        defer { try? db.close() }
+        let welcome = try #require(try await db.outbox().first { $0.toAddress == "port@example.com" })
+        let base = server.baseURL.absoluteString.hasSuffix("/") ? String(server.baseURL.absoluteString.dropLast()) : server.baseURL.absoluteString
+        #expect(welcome.body.contains(base + "/login/"), "\(welcome.body)")
+        #expect(!welcome.body.contains(":0/"))
+    }
 }
