@@ -13,8 +13,8 @@ struct AccountsController {
     var signIn: SignIn { SignIn(db: db, sessions: sessions, limits: limits) }
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get(RouterPath(Routes.signup), use: signup)
-        router.post(RouterPath(Routes.signup), use: submitSignup)
+        router.get(RouterPath(Routes.signupPath), use: signup)
+        router.post(RouterPath(Routes.signupPath), use: submitSignup)
         router.get(RouterPath(Routes.loginPath), use: login)
         router.post(RouterPath(Routes.loginPath), use: submitLogin)
         router.post(RouterPath(Routes.logout), use: logout)

@@ -341,7 +341,7 @@ struct AdminController {
                 let title = try await store.db.dbWriter.write { db in
                     let title = try AdminStore.titles(db, model, ids: [id]).first?.title ?? "#\(id)"
                     let changes = model.addFields.filter { $0.kind.isShownInLog }.map { AdminLogEntry.Change(field: $0.name, old: "", new: values[$0.name] ?? "") }
-                    try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "add", changes: changes)
+                    try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: .add, changes: changes)
                     return title
                 }
                 context.flash.add(.success, "The \(model.label.lowercased()) “\(title)” was added successfully. You may edit it again below.")
@@ -403,7 +403,7 @@ struct AdminController {
             let added = try await store.db.dbWriter.write { db -> Bool in
                 guard let image = try AppDatabase.attach(processed, to: id, db) else { return false }
                 try AdminLog.record(
-                    db, user: actor, site: site, model: model, objectID: id, title: record.title, action: "change",
+                    db, user: actor, site: site, model: model, objectID: id, title: record.title, action: .change,
                     changes: [AdminLogEntry.Change(field: "images", old: "", new: "added image \(image.id ?? 0) (\(file.filename))")]
                 )
                 return true
@@ -503,7 +503,7 @@ struct AdminController {
             return LogPage.Entry(
                 when: utcDateTime(entry.at), who: entry.userEmail, action: Self.describe(action: entry.action, of: model),
                 what: "\(model?.label ?? entry.model) “\(entry.objectTitle)”",
-                url: entry.action == "delete" ? nil : model.flatMap { model in entry.objectId.map { site.changeURL(model, id: $0) } },
+                url: entry.action == .delete ? nil : model.flatMap { model in entry.objectId.map { site.changeURL(model, id: $0) } },
                 changes: entry.decodedChanges.map { change in
                     let label = model.flatMap { $0.field(change.field) ?? $0.addFields.first { $0.name == change.field } }?.label
                     return AdminLogEntry.Change(field: label ?? change.field, old: change.old, new: change.new)
@@ -520,14 +520,12 @@ struct AdminController {
     }
 
     /// "Added", "Changed", "Deleted", or the bulk action's own label.
-    static func describe(action: String, of model: AdminModel?) -> String {
+    static func describe(action: AdminLogAction, of model: AdminModel?) -> String {
         switch action {
-        case "add": return "Added"
-        case "change": return "Changed"
-        case "delete": return "Deleted"
-        default:
-            let name = action.hasPrefix("action:") ? String(action.dropFirst("action:".count)) : action
-            return model?.actions.first { $0.name == name }?.label ?? name
+        case .add: "Added"
+        case .change: "Changed"
+        case .delete: "Deleted"
+        case .bulk(let name): model?.actions.first { $0.name == name }?.label ?? name
         }
     }
 

@@ -20,8 +20,7 @@ struct AdminLogEntry: Codable, Sendable, FetchableRecord, MutablePersistableReco
     var model: String
     var objectId: Int64?
     var objectTitle: String
-    /// `add`, `change`, `delete` or `action:<name>`.
-    var action: String
+    var action: AdminLogAction
     /// JSON array of `Change`.
     var changes: String
 
@@ -29,6 +28,51 @@ struct AdminLogEntry: Codable, Sendable, FetchableRecord, MutablePersistableReco
 
     var decodedChanges: [Change] {
         (try? JSONDecoder().decode([Change].self, from: Data(changes.utf8))) ?? []
+    }
+}
+
+/// What an audit entry records. Stored as text (`add`, `change`, `delete`, `action:<name>`), the
+/// form the log has had since migration 0012.
+enum AdminLogAction: Sendable, Equatable, Codable, DatabaseValueConvertible {
+    case add
+    case change
+    case delete
+    /// A bulk action from a list, by its name (`make_inactive`, `retry`, `mark_all_sent`).
+    case bulk(String)
+
+    static let bulkPrefix = "action:"
+
+    var text: String {
+        switch self {
+        case .add: "add"
+        case .change: "change"
+        case .delete: "delete"
+        case .bulk(let name): Self.bulkPrefix + name
+        }
+    }
+
+    init(text: String) {
+        switch text {
+        case "add": self = .add
+        case "change": self = .change
+        case "delete": self = .delete
+        default: self = .bulk(text.hasPrefix(Self.bulkPrefix) ? String(text.dropFirst(Self.bulkPrefix.count)) : text)
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        self.init(text: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+
+    var databaseValue: DatabaseValue { text.databaseValue }
+
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> AdminLogAction? {
+        String.fromDatabaseValue(dbValue).map(AdminLogAction.init(text:))
     }
 }
 
@@ -51,7 +95,7 @@ enum AdminLog {
     }
 
     static func record(
-        _ db: Database, user: AdminActor, site: AdminSite, model: AdminModel, objectID: Int64?, title: String, action: String,
+        _ db: Database, user: AdminActor, site: AdminSite, model: AdminModel, objectID: Int64?, title: String, action: AdminLogAction,
         changes: [AdminLogEntry.Change] = []
     ) throws {
         let json = String(decoding: try JSONEncoder().encode(changes), as: UTF8.self)

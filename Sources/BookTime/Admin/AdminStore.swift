@@ -310,7 +310,7 @@ struct AdminStore: Sendable {
 
                 let title = try Self.titles(db, model, ids: [recordID]).first?.title ?? "#\(recordID)"
                 if current == nil || !changes.isEmpty {
-                    try AdminLog.record(db, user: actor, site: site, model: model, objectID: recordID, title: title, action: current == nil ? "add" : "change", changes: changes)
+                    try AdminLog.record(db, user: actor, site: site, model: model, objectID: recordID, title: title, action: current == nil ? .add : .change, changes: changes)
                 }
                 return (recordID, title)
             }
@@ -412,7 +412,7 @@ struct AdminStore: Sendable {
                     }
                     if !changes.isEmpty {
                         changed += 1
-                        try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: record.title, action: "change", changes: changes)
+                        try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: record.title, action: .change, changes: changes)
                     }
                 }
                 return changed
@@ -464,7 +464,7 @@ struct AdminStore: Sendable {
             guard plan.blockers.isEmpty else { throw AdminSaveError.protected }
             guard plan.named.count == ids.count else { throw AdminSaveError.notFound }
             for (id, title) in plan.named {
-                try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "delete")
+                try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: .delete)
             }
             try db.execute(
                 sql: """
@@ -483,7 +483,7 @@ struct AdminStore: Sendable {
             guard named.count == ids.count else { throw AdminSaveError.notFound }
             let changed = try action.run(db, ids, AdminWrite(userID: actor.id, orderEmail: orderEmail))
             for (id, title) in named {
-                try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: "action:\(action.name)")
+                try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: .bulk(action.name))
             }
             return changed
         }

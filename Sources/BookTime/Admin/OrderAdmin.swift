@@ -157,7 +157,7 @@ enum OrderAdmin {
 
 /// The book's `BasketAdmin` with its `BasketLineInline` (owners only).
 enum BasketAdmin {
-    static let statuses = [AdminChoice(value: "10", label: "Open"), AdminChoice(value: "20", label: "Submitted")]
+    static let statuses = BasketStatus.allCases.map { AdminChoice(value: String($0.rawValue), label: $0.label) }
 
     static let basket: AdminModel = {
         var model = AdminModel(

@@ -8,7 +8,7 @@ public enum Routes {
     public static let healthz = "/healthz"
     public static let favicon = "/favicon.ico"
 
-    public static let signup = "/signup/"
+    public static let signupPath = "/signup/"
     public static let loginPath = "/login/"
     public static let logout = "/logout/"
     public static let account = "/account/"
@@ -18,7 +18,7 @@ public enum Routes {
 
     /// Django's `reverse("login") + "?next=" + target`.
     public static func login(next: String? = nil) -> String { withNext(loginPath, next) }
-    public static func signup(next: String? = nil) -> String { withNext(signup, next) }
+    public static func signup(next: String? = nil) -> String { withNext(signupPath, next) }
 
     public static let addressList = "/address/"
     public static let addressCreate = "/address/create/"

@@ -2,9 +2,16 @@ import Foundation
 import GRDB
 
 /// The book's `Basket.OPEN` / `Basket.SUBMITTED`.
-public enum BasketStatus: Int, Codable, Sendable, DatabaseValueConvertible {
+public enum BasketStatus: Int, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     case open = 10
     case submitted = 20
+
+    public var label: String {
+        switch self {
+        case .open: "Open"
+        case .submitted: "Submitted"
+        }
+    }
 }
 
 /// A basket: a visitor's (no user yet) or a signed-in user's.

@@ -22,7 +22,7 @@ struct AccountNav {
         self.email = user?.email ?? ""
         self.csrfToken = csrfToken
         // Come back here after signing in, except from the account pages themselves.
-        let next = path.hasPrefix(Routes.loginPath) || path.hasPrefix(Routes.signup) || path.hasPrefix(Routes.passwordReset) ? nil : path
+        let next = path.hasPrefix(Routes.loginPath) || path.hasPrefix(Routes.signupPath) || path.hasPrefix(Routes.passwordReset) ? nil : path
         self.loginURL = Routes.login(next: next)
         self.signupURL = Routes.signup(next: next)
         var links: [Link] = []

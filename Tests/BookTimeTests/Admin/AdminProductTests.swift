@@ -35,7 +35,7 @@ import Testing
             #expect(product.stockCount == 3)
             #expect(product.dateUpdated > shop.product.dateUpdated)
             let entry = try #require(try await db.adminLog().last)
-            #expect(entry.action == "change" && entry.model == "product" && entry.userEmail == "owner@booktime.domain")
+            #expect(entry.action == .change && entry.model == "product" && entry.userEmail == "owner@booktime.domain")
             #expect(entry.decodedChanges.contains(AdminLogEntry.Change(field: "price", old: "10.00", new: "12.50")))
             #expect(entry.decodedChanges.contains(AdminLogEntry.Change(field: "stock_count", old: "(empty)", new: "3")))
             #expect(entry.decodedChanges.contains { $0.field == "tags" }, "the tag was unticked")
@@ -67,7 +67,7 @@ import Testing
             #expect(added.status == .seeOther)
             let slug = try await db.reader.read { try String.fetchOne($0, sql: "SELECT slug FROM product WHERE name = 'Free as in Freedom'") }
             #expect(slug == "free-as-in-freedom", "an empty slug is made from the name")
-            #expect(try await db.adminLog().last?.action == "add")
+            #expect(try await db.adminLog().last?.action == .add)
         }
     }
 
@@ -208,7 +208,7 @@ import Testing
             #expect(try await shop.owner.get("/admin/log/").text.contains("<td>Mark selected items as inactive</td>"))
             #expect(try await Self.product(db, id)?.active == false)
             #expect(try await Self.product(db, other.id)?.active == false)
-            #expect(try await db.adminLog().filter { $0.action == "action:make_inactive" }.count == 2)
+            #expect(try await db.adminLog().filter { $0.action == .bulk("make_inactive") }.count == 2)
             let nothing = try await shop.owner.post("/admin/product/", form: [("action", "make_active")])
             #expect(nothing.status == .seeOther)
             #expect(try await Self.product(db, id)?.active == false)
@@ -264,7 +264,7 @@ import Testing
             #expect(deleted.status == .seeOther)
             let links = try await db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM productTagLink") }
             #expect(links == 0)
-            #expect(try await db.adminLog().last?.action == "delete")
+            #expect(try await db.adminLog().last?.action == .delete)
         }
     }
 }

@@ -32,7 +32,7 @@ import Testing
             let email = try #require(try await db.reader.read { try OutboxEmail.fetchOne($0, key: id) })
             #expect(email.status == .pending)
             #expect(email.nextAttemptAt <= Date.now)
-            #expect(try await db.adminLog().last?.action == "action:retry")
+            #expect(try await db.adminLog().last?.action == .bulk("retry"))
 
             let edit = try await shop.owner.post("/admin/email/\(id)/", form: [("_fingerprint", page.fingerprint), ("body", "changed")])
             #expect(edit.status != .forbidden)
@@ -55,5 +55,12 @@ import Testing
             #expect(page.contains("ann@example.com"))
             #expect(page.contains("Do you ship to Bath?"))
         }
+    }
+
+    /// Audit actions are an enum in code and the same text in the table as before.
+    @Test func auditActionsKeepTheirStoredText() {
+        let actions: [AdminLogAction] = [.add, .change, .delete, .bulk("retry")]
+        #expect(actions.map(\.text) == ["add", "change", "delete", "action:retry"])
+        for action in actions { #expect(AdminLogAction.fromDatabaseValue(action.databaseValue) == action) }
     }
 }

@@ -46,7 +46,7 @@ import Testing
             #expect(user.isStaff && !user.isSuperuser)
             #expect(try await Self.groups(db, "ann@booktime.domain") == [StaffGroup.employees])
             let entry = try #require(try await db.adminLog().last)
-            #expect(entry.action == "add" && entry.model == "user")
+            #expect(entry.action == .add && entry.model == "user")
             #expect(!entry.changes.contains(testPassword))
 
             let ann = TestBrowser(client: browser.client)
