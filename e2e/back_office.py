@@ -113,6 +113,7 @@ try:
     assert len(lines) == 2, f"expected 2 lines (one per title, with quantities), saw {len(lines)}"
     browser.expect("<th scope=\"col\">Quantity</th>")
     browser.shot("dispatch-order", phone=True)
+    browser.no_horizontal_scroll()
     # One action sends every line of the order.
     browser.get("/dispatch-admin/order/")
     driver.find_element(By.CSS_SELECTOR, 'input[name="_selected"]').click()
