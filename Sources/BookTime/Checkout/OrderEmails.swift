@@ -34,6 +34,8 @@ enum OrderEmail {
         let name: String
         let quantity: Int
         let unitPrice: Int
+
+        var lineTotal: Int { quantity * unitPrice }
     }
 
     /// What both templates show.
@@ -86,19 +88,18 @@ enum OrderEmail {
             lines: lines.map {
                 Content.Line(
                     name: $0.name, quantity: $0.quantity, unitPriceText: currency.format($0.unitPrice),
-                    lineTotalText: currency.format($0.quantity * $0.unitPrice)
+                    lineTotalText: currency.format($0.lineTotal)
                 )
             },
-            totalText: currency.format(lines.reduce(0) { $0 + $1.quantity * $1.unitPrice }),
+            totalText: currency.format(lines.reduce(0) { $0 + $1.lineTotal }),
             shipping: order.shipping.linesWithName, billing: order.billing.linesWithName,
             orderURL: "\(settings.publicURL)\(Routes.order(id: order.id ?? 0))"
         )
-        let text = library.render(content, withTemplate: "email_order_text") ?? heading
-        let html = library.render(content, withTemplate: "email_order")
         // Answers go to customer service, as the email's footer says.
         return OutboxEmail(
             to: customer, from: settings.mail.fromAddress, subject: subject,
-            body: text.replacingOccurrences(of: "\n\n\n", with: "\n\n"), htmlBody: html, replyTo: settings.mail.customerServiceAddress, now: now
+            body: library.render(content, withTemplate: "email_order_text") ?? heading, htmlBody: library.render(content, withTemplate: "email_order"),
+            replyTo: settings.mail.customerServiceAddress, now: now
         )
     }
 
@@ -125,5 +126,36 @@ enum OrderEmail {
     static func enqueue(_ kind: Kind, _ db: Database, orderID: Int64, settings: OrderEmailSettings, now: Date) throws {
         guard var email = try make(kind, db, orderID: orderID, settings: settings, now: now) else { return }
         try email.insertCached(db)
+    }
+}
+
+// Every order renders its confirmation inside the checkout's write transaction: the content
+// answers Mustache's lookups directly instead of through reflection (as the page view models do).
+extension OrderEmail.Content: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "subject": subject
+        case "heading": heading
+        case "intro": intro
+        case "number": number
+        case "lines": lines
+        case "totalText": totalText
+        case "shipping": shipping
+        case "billing": billing
+        case "orderURL": orderURL
+        default: nil
+        }
+    }
+}
+
+extension OrderEmail.Content.Line: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "name": name
+        case "quantity": quantity
+        case "unitPriceText": unitPriceText
+        case "lineTotalText": lineTotalText
+        default: nil
+        }
     }
 }

@@ -90,6 +90,7 @@ import Testing
             #expect(email.body.contains("Order total: £32.50"))
             #expect(email.body.contains("Shipping to:\nJane Smith\n123 Deacon road\n"))
             #expect(email.body.contains("Billing address:\n"))
+            #expect(!email.body.contains("\n\n\n"), "the template's sections leave no blank runs")
             #expect(email.body.contains("/orders/\(order.id!)/"))
             let html = try #require(email.htmlBody)
             #expect(html.contains("Backgammon for dummies"))

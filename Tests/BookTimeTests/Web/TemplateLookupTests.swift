@@ -21,6 +21,16 @@ import Testing
         #expect(line.child(named: "nothing") == nil)
     }
 
+    @Test func orderEmailContentAnswersEveryField() throws {
+        let line = OrderEmail.Content.Line(name: "Emma", quantity: 2, unitPriceText: "£7.99", lineTotalText: "£15.98")
+        let content = OrderEmail.Content(
+            subject: "s", heading: "h", intro: "i", number: "BT1", lines: [line], totalText: "£15.98", shipping: ["a"], billing: ["b"],
+            orderURL: "http://shop/orders/1/"
+        )
+        #expect(Self.unanswered(content) == [])
+        #expect(Self.unanswered(line) == [])
+    }
+
     @Test func basketPageRendersThroughTheLookups() throws {
         var library = MustacheLibrary()
         try library.register(
