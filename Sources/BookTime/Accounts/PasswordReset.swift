@@ -7,10 +7,6 @@ extension AppDatabase {
     static let passwordResetLifetime: TimeInterval = 60 * 60
 
     /// A new token for the active account with this email, or nil when there is none.
-    func createPasswordResetToken(email: String, now: Date = .now) async throws -> (user: User, token: String)? {
-        try await requestPasswordReset(email: email, now: now) { _, _ in nil }
-    }
-
     /// One write transaction whether or not the address has an account: the token and its
     /// email (`email(user, token)`) are written for an active account, nothing otherwise, and
     /// the token is made and hashed either way, so the answer takes the same time for any
@@ -19,7 +15,7 @@ extension AppDatabase {
     /// With `allowed` false (the account had its reset emails for the hour) the account is still
     /// looked up, in the same transaction, and nothing is written.
     func requestPasswordReset(
-        email: String, allowed: Bool = true, now: Date = .now, email message: @escaping @Sendable (User, String) -> OutboxEmail?
+        email: String, allowed: Bool = true, now: Date = .now, email message: @escaping @Sendable (User, String) -> OutboxEmail? = { _, _ in nil }
     ) async throws -> (user: User, token: String)? {
         let token = Base64URL.randomToken()
         let tokenHash = Self.resetTokenHash(token)

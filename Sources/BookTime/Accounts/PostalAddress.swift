@@ -25,8 +25,6 @@ public struct PostalAddress: Sendable, Equatable {
     /// Name first, as on an envelope.
     public var linesWithName: [String] { ([name] + lines).filter { !$0.isEmpty } }
 
-    /// "Longbourn House, Meryton HT1 1LB, United Kingdom".
-    public var oneLine: String { lines.joined(separator: ", ") }
 }
 
 extension Address {

@@ -286,6 +286,7 @@ struct AdminController {
         request: Request, context: AppRequestContext
     ) async throws -> Result<(id: Int64, title: String), FormPageResponse> {
         let (submission, errors) = AdminForm.parse(form, model: model, readOnly: model.readOnlyFields(isOwner: actor.isOwner, adding: id == nil))
+        let extra = extraError.map { [$0] } ?? []
         var formErrors: [String] = []
         var fieldErrors = errors
         if errors.isEmpty {
@@ -296,7 +297,7 @@ struct AdminController {
                 var current = record
                 if let id { current = try await store.record(model, id: id) ?? record }
                 let page = try await renderForm(
-                    model, record: current, actor: actor, formErrors: [message] + (extraError.map { [$0] } ?? []), request: request, context: context,
+                    model, record: current, actor: actor, formErrors: [message] + extra, request: request, context: context,
                     status: .conflict
                 )
                 return .failure(FormPageResponse(response: page))
@@ -309,7 +310,7 @@ struct AdminController {
             }
         }
         let page = try await renderForm(
-            model, record: record, actor: actor, form: form, errors: fieldErrors, formErrors: formErrors + (extraError.map { [$0] } ?? []),
+            model, record: record, actor: actor, form: form, errors: fieldErrors, formErrors: formErrors + extra,
             request: request, context: context, status: .unprocessableContent
         )
         return .failure(FormPageResponse(response: page))

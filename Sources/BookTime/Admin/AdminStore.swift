@@ -233,8 +233,6 @@ struct AdminStore: Sendable {
         var inline: [String: [Int64: [String: DatabaseValue]]] = [:]
     }
 
-    /// Saves a change (id given) or an addition, in one transaction with its audit entry. A
-    /// change is refused when the record's fingerprint is no longer `expected`.
     /// The `DEFAULT` of each column of `table` that has one, evaluated: the schema is the one home
     /// of a new record's starting values, and an add form shows them.
     func columnDefaults(_ table: String) async throws -> [String: DatabaseValue] {
@@ -248,6 +246,13 @@ struct AdminStore: Sendable {
         }
     }
 
+    /// Who writes, with what order-email settings: handed to field writers and bulk actions.
+    func write(by actor: AdminActor) -> AdminWrite {
+        AdminWrite(userID: actor.id, orderEmail: orderEmail)
+    }
+
+    /// Saves a change (id given) or an addition, in one transaction with its audit entry. A
+    /// change is refused when the record's fingerprint is no longer `expected`.
     func save(
         _ model: AdminModel, site: AdminSite, id: Int64?, submission: Submission, expected: String?, actor: AdminActor
     ) async throws -> (id: Int64, title: String) {
@@ -296,7 +301,7 @@ struct AdminStore: Sendable {
                     let new = values[field.name] ?? .null
                     let old = current?.value(of: field) ?? .null
                     guard old != new else { continue }
-                    try field.writer?(db, recordID, new, AdminWrite(userID: actor.id, orderEmail: orderEmail))
+                    try field.writer?(db, recordID, new, write(by: actor))
                     changes.append(AdminLogEntry.Change(field: field.name, old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
                 }
                 for field in model.fields where !readOnly.contains(field.name) {
@@ -306,7 +311,7 @@ struct AdminStore: Sendable {
                     try Self.replaceLinks(db, m2m, id: recordID, with: wanted)
                     changes.append(AdminLogEntry.Change(field: field.name, old: old.sorted().map(String.init).joined(separator: ","), new: wanted.sorted().map(String.init).joined(separator: ",")))
                 }
-                if let current { changes += try Self.saveInlines(db, model, current, submission, readOnlyFor: actor, write: AdminWrite(userID: actor.id, orderEmail: orderEmail)) }
+                if let current { changes += try Self.saveInlines(db, model, current, submission, readOnlyFor: actor, write: write(by: actor)) }
 
                 let title = try Self.titles(db, model, ids: [recordID]).first?.title ?? "#\(recordID)"
                 if current == nil || !changes.isEmpty {
@@ -400,7 +405,7 @@ struct AdminStore: Sendable {
                         let old = record.value(of: field)
                         guard old != new else { continue }
                         if let writer = field.writer {
-                            try writer(db, id, new, AdminWrite(userID: actor.id, orderEmail: orderEmail))
+                            try writer(db, id, new, write(by: actor))
                         } else {
                             let touched = model.touch.map { ", \($0) = ?" }.joined()
                             try db.execute(
@@ -481,7 +486,7 @@ struct AdminStore: Sendable {
         try await db.dbWriter.write { db in
             let named = try Self.titles(db, model, ids: ids)
             guard named.count == ids.count else { throw AdminSaveError.notFound }
-            let changed = try action.run(db, ids, AdminWrite(userID: actor.id, orderEmail: orderEmail))
+            let changed = try action.run(db, ids, write(by: actor))
             for (id, title) in named {
                 try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: .bulk(action.name))
             }

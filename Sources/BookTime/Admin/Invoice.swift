@@ -30,10 +30,11 @@ struct Invoice {
         sellerAddress = seller.addressLines
         billing = order.billing.linesWithName
         // Cancelled lines are not charged.
-        lines = detail.lines.filter { $0.status != .cancelled }.map {
+        let charged = detail.lines.filter { $0.status != .cancelled }
+        lines = charged.map {
             Line(name: $0.productName, quantity: $0.quantity, priceText: currency.format($0.unitPrice), lineTotalText: currency.format($0.lineTotal))
         }
-        totalText = currency.format(detail.lines.filter { $0.status != .cancelled }.reduce(0) { $0 + $1.lineTotal })
+        totalText = currency.format(charged.reduce(0) { $0 + $1.lineTotal })
         let paid = detail.history.contains { $0.orderLineId == nil && $0.toStatus == OrderStatus.paid.rawValue }
         paymentNote = paid ? "Paid" : "Please pay within 30 days"
         pdfURL = url + "?format=pdf"

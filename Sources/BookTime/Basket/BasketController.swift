@@ -66,15 +66,9 @@ struct BasketController {
         case .success(let change):
             do {
                 try await db.updateBasket(basketID: basket.id, quantities: change.quantities, remove: change.remove, keepingIn: baskets)
-            } catch BasketUpdateError.foreignLine {
+            } catch let error as BasketUpdateError {
                 let items = try await db.basketItems(basketID: basket.id)
-                return renderBasket(
-                    items: items, errors: ["That line is not in your basket. Reload the page and try again."],
-                    request: request, context: context, status: .unprocessableContent
-                )
-            } catch BasketUpdateError.notEnoughStock(let messages) {
-                let items = try await db.basketItems(basketID: basket.id)
-                return renderBasket(items: items, errors: messages, request: request, context: context, status: .unprocessableContent)
+                return renderBasket(items: items, errors: error.messages, request: request, context: context, status: .unprocessableContent)
             }
             context.flash.add(.success, change.remove.isEmpty ? "Your basket was updated." : "The line was removed from your basket.")
             return .redirect(to: Routes.basket, type: .normal)

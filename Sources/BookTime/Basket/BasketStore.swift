@@ -233,4 +233,12 @@ enum BasketUpdateError: Error {
     case foreignLine
     /// One sentence per line asking for more copies than are left.
     case notEnoughStock([String])
+
+    /// What the basket page says; nothing was changed.
+    var messages: [String] {
+        switch self {
+        case .foreignLine: ["That line is not in your basket. Reload the page and try again."]
+        case .notEnoughStock(let messages): messages
+        }
+    }
 }

@@ -224,7 +224,7 @@ public struct ProductImport {
         let now = DatabaseDate(.now)
         // `name` is NOCASE: the import matches names in any case, through product_on_name.
         let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, author, description, price FROM product WHERE name = ?"), arguments: [input.name]
+            db.cachedStatement(sql: "SELECT id, name, author, description, price FROM product WHERE name = ?"), arguments: [input.name]
         )
         let (tagIDs, tagsCreated) = try catalogue.tagIDs(for: input.tags, db)
         guard let existing else {
@@ -278,8 +278,7 @@ public struct ProductImport {
         }
         let attached = try image.map { try AppDatabase.attach($0, to: id, db) != nil } ?? false
         if attached { changes.append("image added") }
-        let name = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM product WHERE id = ?"), arguments: [id]) ?? input.name
-        return .updated(line: line, name: name, changes: changes, tags: input.tags.count, tagsCreated: tagsCreated, image: attached)
+        return .updated(line: line, name: existing["name"], changes: changes, tags: input.tags.count, tagsCreated: tagsCreated, image: attached)
     }
 }
 

@@ -82,12 +82,11 @@ extension AppDatabase {
         }
     }
 
-    /// The user's newest order (the thank-you page), if placed since `since`.
-    func latestOrderID(userID: Int64, placedSince since: Date = .distantPast) async throws -> Int64? {
+    /// The user's newest order (the thank-you page).
+    func latestOrderID(userID: Int64) async throws -> Int64? {
         try await reader.read { db in
             try Int64.fetchOne(
-                db, sql: "SELECT id FROM shopOrder WHERE userId = ? AND dateAdded >= ? ORDER BY dateAdded DESC, id DESC LIMIT 1",
-                arguments: [userID, since]
+                db, sql: "SELECT id FROM shopOrder WHERE userId = ? ORDER BY dateAdded DESC, id DESC LIMIT 1", arguments: [userID]
             )
         }
     }

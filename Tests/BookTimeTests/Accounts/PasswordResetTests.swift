@@ -67,8 +67,8 @@ import Testing
     @Test func linksExpireAfterAnHour() async throws {
         try await withTestApp { browser, db in
             try await db.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
-            let (_, old) = try #require(try await db.createPasswordResetToken(email: "anne@domain.com", now: Date.now.addingTimeInterval(-3601)))
-            let (_, fresh) = try #require(try await db.createPasswordResetToken(email: "anne@domain.com", now: Date.now.addingTimeInterval(-3500)))
+            let (_, old) = try #require(try await db.requestPasswordReset(email: "anne@domain.com", now: Date.now.addingTimeInterval(-3601)))
+            let (_, fresh) = try #require(try await db.requestPasswordReset(email: "anne@domain.com", now: Date.now.addingTimeInterval(-3500)))
             #expect(try await browser.get(Routes.passwordResetConfirm(token: old)).status == .notFound)
             #expect(try await browser.get(Routes.passwordResetConfirm(token: fresh)).status == .ok)
             #expect(try await browser.get("/password-reset/not-a-token/").text.contains("Ask for a new link"))
@@ -94,7 +94,7 @@ import Testing
     @Test func weakNewPasswordsAreRefused() async throws {
         try await withTestApp { browser, db in
             try await db.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
-            let (_, token) = try #require(try await db.createPasswordResetToken(email: "anne@domain.com"))
+            let (_, token) = try #require(try await db.requestPasswordReset(email: "anne@domain.com"))
             let path = Routes.passwordResetConfirm(token: token)
             let response = try await browser.post(path, form: [("new_password1", "1234567890"), ("new_password2", "1234567890")])
             #expect(response.status == .unprocessableContent)
