@@ -107,6 +107,20 @@ final class ServerProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Posts a url-encoded `body` as the page's form would: its CSRF cookie (set by a GET of the
+    /// page) and the same token in the body.
+    @discardableResult
+    func postForm(_ path: String, _ body: String) async throws -> Int {
+        _ = try await get(path)
+        let token = try #require(HTTPCookieStorage.shared.cookies(for: baseURL)?.first { $0.name == "csrftoken" }?.value)
+        var request = URLRequest(url: URL(string: path, relativeTo: baseURL)!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data("\(body)&csrf_token=\(token)".utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
     func get(_ path: String) async throws -> (status: Int, headers: [AnyHashable: Any], body: String) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: path, relativeTo: baseURL)!)
         let http = response as! HTTPURLResponse

@@ -82,14 +82,7 @@ struct RawHTTPConnection {
         let directory = try TemporaryDirectory()
         let server = try ServerProcess(arguments: ["--db", directory.file("shop.db")], in: directory.path)
         for index in 0..<5 {
-            let page = try await server.get("/contact-us/")
-            _ = page
-            let token = try #require(HTTPCookieStorage.shared.cookies(for: server.baseURL)?.first { $0.name == "csrftoken" }?.value)
-            var request = URLRequest(url: URL(string: "/contact-us/", relativeTo: server.baseURL)!)
-            request.httpMethod = "POST"
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data("name=Anne&email=anne%40example.com&message=Letter+\(index)&csrf_token=\(token)".utf8)
-            _ = try await URLSession.shared.data(for: request)
+            try await server.postForm("/contact-us/", "name=Anne&email=anne%40example.com&message=Letter+\(index)")
         }
         #expect(server.stop() == 0)
         let wal = directory.file("shop.db-wal")
@@ -113,13 +106,7 @@ struct RawHTTPConnection {
     @Test func emailedLinksNameThePortChosenAtStart() async throws {
         let directory = try TemporaryDirectory()
         let server = try ServerProcess(arguments: ["--db", directory.file("shop.db")], in: directory.path)
-        _ = try await server.get("/signup/")
-        let token = try #require(HTTPCookieStorage.shared.cookies(for: server.baseURL)?.first { $0.name == "csrftoken" }?.value)
-        var request = URLRequest(url: URL(string: "/signup/", relativeTo: server.baseURL)!)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data("email=port%40example.com&password1=a+quiet+lighthouse+7&password2=a+quiet+lighthouse+7&csrf_token=\(token)".utf8)
-        _ = try await URLSession.shared.data(for: request)
+        try await server.postForm("/signup/", "email=port%40example.com&password1=a+quiet+lighthouse+7&password2=a+quiet+lighthouse+7")
         #expect(server.stop() == 0)
         let db = try AppDatabase.open(path: directory.file("shop.db"))
         defer { try? db.close() }
