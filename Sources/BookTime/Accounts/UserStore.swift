@@ -16,6 +16,41 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+extension AccountError {
+    /// Runs `write`, answering a unique-email violation (two sign-ups racing for one address) as
+    /// `duplicateEmail`.
+    static func mappingDuplicates<T>(_ write: () async throws -> T) async throws -> T {
+        do {
+            return try await write()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw AccountError.duplicateEmail
+        }
+    }
+}
+
+/// A checked, hashed account waiting to be written.
+public struct NewAccount: Sendable {
+    let email: String
+    let passwordHash: String
+    let role: Role
+
+    /// Writes the user and their staff group membership.
+    func insert(_ db: Database) throws -> User {
+        var user = User(email: email, passwordHash: passwordHash, isStaff: role != .customer, isSuperuser: role == .owner)
+        try user.insert(db)
+        let group: String? =
+            switch role {
+            case .employee: StaffGroup.employees
+            case .dispatcher: StaffGroup.dispatchers
+            case .owner, .customer: nil
+            }
+        if let group, let id = user.id {
+            try db.execute(literal: "INSERT INTO userGroupMembership (userId, userGroupId) SELECT \(id), id FROM userGroup WHERE name = \(group)")
+        }
+        return user
+    }
+}
+
 extension AppDatabase {
     /// Creates an account with the given role. The password is checked against the policy and
     /// hashed off the event loop; the email is unique whatever its case. The password is hashed
@@ -23,33 +58,20 @@ extension AppDatabase {
     /// timing used to tell which addresses have accounts: 3 ms against 288 ms).
     @discardableResult
     public func createUser(email rawEmail: String, password: String, role: Role) async throws -> User {
+        let account = try await prepareAccount(email: rawEmail, password: password, role: role)
+        return try await AccountError.mappingDuplicates { try await dbWriter.write { db in try account.insert(db) } }
+    }
+
+    /// The slow, checked half of making an account (policy, hashing, a taken address), done
+    /// outside any transaction; `NewAccount.insert` is the write, which a caller may put in its own
+    /// transaction (the back office writes the account and its audit entry together).
+    public func prepareAccount(email rawEmail: String, password: String, role: Role) async throws -> NewAccount {
         guard let email = EmailAddress.normalize(rawEmail) else { throw AccountError.invalidEmail }
         let problems = PasswordPolicy.problems(password: password, email: email)
         guard problems.isEmpty else { throw AccountError.weakPassword(problems) }
         let hash = try await PasswordHasher.hash(password)
         if try await userExists(email: email) { throw AccountError.duplicateEmail }
-        do {
-            return try await dbWriter.write { db in
-                var user = User(email: email, passwordHash: hash, isStaff: role != .customer, isSuperuser: role == .owner)
-                try user.insert(db)
-                let group: String? =
-                    switch role {
-                    case .employee: StaffGroup.employees
-                    case .dispatcher: StaffGroup.dispatchers
-                    case .owner, .customer: nil
-                    }
-                if let group, let id = user.id {
-                    try db.execute(
-                        sql: "INSERT INTO userGroupMembership (userId, userGroupId) SELECT ?, id FROM userGroup WHERE name = ?",
-                        arguments: [id, group]
-                    )
-                }
-                return user
-            }
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            // Two sign-ups racing for the same address.
-            throw AccountError.duplicateEmail
-        }
+        return NewAccount(email: email, passwordHash: hash, role: role)
     }
 
     public func userExists(email: String) async throws -> Bool {

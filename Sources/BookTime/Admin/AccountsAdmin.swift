@@ -44,11 +44,6 @@ enum AccountsAdmin {
             AdminFieldset(title: "Permissions", fields: ["is_active", "is_staff", "is_superuser", "groups"]),
             AdminFieldset(title: "Important dates", fields: ["last_login", "date_joined"]),
         ]
-        model.relations = [
-            AdminRelation(label: "addresses", table: "address", column: "userId", protects: false),
-            AdminRelation(label: "baskets", table: "basket", column: "userId", protects: false),
-            AdminRelation(label: "orders", table: "shopOrder", column: "userId", protects: true),
-        ]
         model.addFields = [
             AdminField(name: "email", column: "email", label: "Email address", kind: .email),
             AdminField(name: "role", column: "role", label: "Role", kind: .choice(roles), help: "Employees and dispatchers are staff in their group."),
@@ -72,8 +67,8 @@ enum AccountsAdmin {
         }
         guard let role = values["role"].flatMap(Role.init(rawValue:)) else { throw AdminSaveError.fieldErrors(["role": AdminFieldError.invalidChoice.description]) }
         do {
-            let user = try await db.createUser(email: values["email"] ?? "", password: values["password1"] ?? "", role: role)
-            return user.id ?? 0
+            let account = try await db.prepareAccount(email: values["email"] ?? "", password: values["password1"] ?? "", role: role)
+            return { db in try account.insert(db).id ?? 0 }
         } catch let error as AccountError {
             switch error {
             case .invalidEmail, .duplicateEmail: throw AdminSaveError.fieldErrors(["email": error.description])

@@ -178,8 +178,8 @@ struct AdminController {
             let page = ConfirmPage(
                 site: AdminSiteView(site, actor: actor), heading: "Are you sure?",
                 question: isDelete ? "Delete these \(what)?" : "\(action?.label ?? "") (\(what))?",
-                titles: plan.titles, cascades: plan.cascades.map { "\($0.count) \($0.label)" },
-                blockers: plan.blockers.map { "\($0.count) \($0.label)" }, isBlocked: !plan.blockers.isEmpty,
+                titles: plan.titles, cascades: plan.cascades,
+                blockers: plan.blockers, isBlocked: !plan.blockers.isEmpty,
                 hasCascades: !plan.cascades.isEmpty,
                 actionURL: site.listURL(model), action: name, ids: ids, listURL: back,
                 confirmLabel: isDelete ? "Yes, delete them" : "Yes, do it"
@@ -337,14 +337,8 @@ struct AdminController {
         }
         if errors.isEmpty {
             do {
-                let id = try await create(store.db, values)
-                let values = values
-                let title = try await store.db.dbWriter.write { db in
-                    let title = try AdminStore.titles(db, model, ids: [id]).first?.title ?? "#\(id)"
-                    let changes = model.addFields.filter { $0.kind.isShownInLog }.map { AdminLogEntry.Change(field: $0.name, old: "", new: values[$0.name] ?? "") }
-                    try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: .add, changes: changes)
-                    return title
-                }
+                let changes = model.addFields.filter { $0.kind.isShownInLog }.map { AdminLogEntry.Change(field: $0.name, old: "", new: values[$0.name] ?? "") }
+                let (id, title) = try await store.create(model, site: site, insert: try await create(store.db, values), changes: changes, actor: actor)
                 context.flash.add(.success, "The \(model.label.lowercased()) “\(title)” was added successfully. You may edit it again below.")
                 return .redirect(to: site.changeURL(model, id: id), type: .normal)
             } catch AdminSaveError.fieldErrors(let fieldErrors) {
@@ -436,7 +430,7 @@ struct AdminController {
         let page = ConfirmPage(
             site: AdminSiteView(site, actor: actor), heading: "Are you sure?",
             question: "Delete the \(model.label.lowercased()) “\(record.title)”?", titles: plan.titles,
-            cascades: plan.cascades.map { "\($0.count) \($0.label)" }, blockers: plan.blockers.map { "\($0.count) \($0.label)" },
+            cascades: plan.cascades, blockers: plan.blockers,
             isBlocked: !plan.blockers.isEmpty, hasCascades: !plan.cascades.isEmpty, actionURL: site.deleteURL(model, id: id), action: "", ids: [],
             listURL: site.changeURL(model, id: id), confirmLabel: "Yes, delete it"
         )

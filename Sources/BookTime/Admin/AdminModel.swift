@@ -29,7 +29,7 @@ enum AdminFieldKind: Sendable {
     case choice([AdminChoice])
     /// Stored as an integer (statuses).
     case integerChoice([AdminChoice])
-    /// The id of a row of `table`, named by `label` (an SQL expression over that table's columns).
+    /// The id of a row of `table`, named by its column `label`.
     case foreignKey(table: String, label: String)
     /// Read-only everywhere: a date and time, shown in UTC.
     case dateTime
@@ -42,10 +42,14 @@ enum AdminFieldKind: Sendable {
 }
 
 /// Adds a record that the generic insert cannot make (a user: the password is hashed first).
-/// Gets the posted add-form values by field name; throws `AdminSaveError` for the form.
-typealias AdminCreate = @Sendable (_ db: AppDatabase, _ values: [String: String]) async throws -> Int64
+/// Gets the posted add-form values by field name and does the slow checks outside any
+/// transaction, throwing `AdminSaveError` for the form; returns the write, which the store runs in
+/// one transaction with the audit entry and which returns the new id.
+typealias AdminCreate = @Sendable (_ db: AppDatabase, _ values: [String: String]) async throws -> AdminInsert
+typealias AdminInsert = @Sendable (_ db: Database) throws -> Int64
 
-/// A many-to-many field: `linkTable(ownKey, otherKey)` pointing at `otherTable`, named by `label`.
+/// A many-to-many field: `linkTable(ownKey, otherKey)` pointing at `otherTable`, named by its
+/// column `label`.
 struct AdminManyToMany: Sendable {
     let linkTable: String
     let ownKey: String
@@ -99,20 +103,21 @@ enum AdminFormat: Sendable {
 }
 
 /// A list column (Django's `list_display`): an SQL expression over the model's table, aliased `t`.
+/// Values in it are interpolated as bound arguments (GRDB's `SQL`), never pasted into the text.
 struct AdminColumn: Sendable {
     let name: String
     let label: String
-    let sql: String
+    let sql: SQL
     var format: AdminFormat = .text
     var sortable = true
 }
 
 /// A list filter (Django's `list_filter`).
 enum AdminFilter: Sendable {
-    case choice(name: String, label: String, sql: String, choices: [AdminChoice])
-    case boolean(name: String, label: String, sql: String)
+    case choice(name: String, label: String, sql: SQL, choices: [AdminChoice])
+    case boolean(name: String, label: String, sql: SQL)
     /// From and to dates (inclusive), compared on the UTC day.
-    case dateRange(name: String, label: String, sql: String)
+    case dateRange(name: String, label: String, sql: SQL)
 
     var name: String {
         switch self {
@@ -128,14 +133,6 @@ struct AdminAction: Sendable {
     let run: @Sendable (_ db: Database, _ ids: [Int64], _ write: AdminWrite) throws -> Int
 }
 
-/// Rows of another table that point at this model: deleted with it, or blocking its deletion.
-struct AdminRelation: Sendable {
-    let label: String
-    let table: String
-    let column: String
-    let protects: Bool
-}
-
 /// Rows of a child table edited on the parent's page (Django's `TabularInline`).
 struct AdminInline: Sendable {
     let title: String
@@ -145,13 +142,15 @@ struct AdminInline: Sendable {
     let columns: [AdminColumn]
     /// Fields editable per row, named `<inline>-<row id>-<field>` in the form.
     let fields: [AdminField]
-    let order: String
+    let order: SQL
     /// Fields read-only for everyone but owners (and for everyone on some sites).
     var readOnly: Set<String> = []
 }
 
 /// The declarative description of one model on one site: the Swift counterpart of a `ModelAdmin`.
-/// The engine (`AdminStore`, `AdminController`) renders and saves every model from this alone.
+/// The engine (`AdminStore`, `AdminController`) renders and saves every model from this alone;
+/// what deleting a row takes with it comes from the schema's foreign keys (`AdminSchema`), and
+/// `AdminSchema.problems` checks the declaration against the schema at start.
 struct AdminModel: Sendable {
     /// URL segment and audit name: `product`.
     let name: String
@@ -159,14 +158,14 @@ struct AdminModel: Sendable {
     let plural: String
     let table: String
     /// How one row is named in headings, messages and the audit log: SQL over `t`.
-    let titleSQL: String
+    let titleSQL: SQL
     var columns: [AdminColumn]
     var filters: [AdminFilter] = []
     /// SQL expressions searched with `LIKE` (joins as subqueries: Django's `product__name`).
-    var search: [String] = []
-    var defaultOrder = "t.id DESC"
+    var search: [SQL] = []
+    var defaultOrder: SQL = "t.id DESC"
     /// Rows this site may see at all (dispatchers: paid orders only).
-    var scope: String? = nil
+    var scope: SQL? = nil
     var fields: [AdminField] = []
     var fieldsets: [AdminFieldset] = []
     /// Fields nobody on this site may change.
@@ -177,7 +176,6 @@ struct AdminModel: Sendable {
     var listEditable: [String] = []
     var inlines: [AdminInline] = []
     var actions: [AdminAction] = []
-    var relations: [AdminRelation] = []
     var permissions: Set<AdminPermission> = [.view]
     /// Columns set to the current time on every save (`dateUpdated`).
     var touch: [String] = []

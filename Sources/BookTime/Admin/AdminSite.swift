@@ -18,6 +18,14 @@ struct AdminSite: Sendable {
 
     func model(named name: String) -> AdminModel? { models.first { $0.name == name } }
 
+    /// The same site registering `models` instead.
+    func with(models: [AdminModel]) -> AdminSite {
+        AdminSite(
+            kind: kind, prefix: prefix, header: header, headerColor: headerColor, captionColor: captionColor, role: role, models: models,
+            hasReports: hasReports, hasInvoices: hasInvoices
+        )
+    }
+
     var indexURL: String { prefix + "/" }
     var loginURL: String { prefix + "/login/" }
     func listURL(_ model: AdminModel) -> String { "\(prefix)/\(model.name)/" }

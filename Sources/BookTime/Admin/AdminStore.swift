@@ -47,8 +47,9 @@ struct AdminDeletePlan: Sendable {
     /// The rows this site may see among those asked for, by id, in id order.
     let named: [(id: Int64, title: String)]
     var titles: [String] { named.map(\.title) }
-    let cascades: [(label: String, count: Int)]
-    let blockers: [(label: String, count: Int)]
+    /// Rows that would go too ("2 order lines"), and rows that forbid the delete.
+    let cascades: [String]
+    let blockers: [String]
 }
 
 /// Why a save or delete was refused.
@@ -70,38 +71,34 @@ struct AdminStore: Sendable {
 
     // MARK: Lists
 
-    func whereClause(_ model: AdminModel, _ query: AdminListQuery) -> (sql: String, arguments: StatementArguments) {
-        var clauses: [String] = []
-        var arguments = StatementArguments()
-        if let scope = model.scope { clauses.append("(\(scope))") }
+    /// `WHERE ...` for the site's scope, the search words and the filters, or nothing.
+    func whereClause(_ model: AdminModel, _ query: AdminListQuery) -> SQL {
+        var clauses: [SQL] = []
+        if let scope = model.scope { clauses.append("(\(literal: scope))") }
         for word in query.search.split(whereSeparator: \.isWhitespace).prefix(8) where !model.search.isEmpty {
-            clauses.append("(" + model.search.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
-            for _ in model.search { arguments += [AdminSQL.containsPattern(String(word))] }
+            let pattern = AdminSQL.containsPattern(String(word))
+            clauses.append("(\(literal: model.search.map { "\(literal: $0) LIKE \(pattern) ESCAPE '\\'" as SQL }.joined(separator: " OR ")))")
         }
         for filter in model.filters {
             switch filter {
             case .choice(let name, _, let sql, let choices):
                 if let value = query.filters[name], choices.contains(where: { $0.value == value }) {
-                    clauses.append("\(sql) = ?")
-                    arguments += [value]
+                    clauses.append("\(literal: sql) = \(value)")
                 }
             case .boolean(let name, _, let sql):
                 if let value = query.filters[name], value == "1" || value == "0" {
-                    clauses.append("\(sql) = ?")
-                    arguments += [value == "1"]
+                    clauses.append("\(literal: sql) = \(value == "1")")
                 }
             case .dateRange(let name, _, let sql):
                 if let from = query.filters[name + "__from"].flatMap(Self.day) {
-                    clauses.append("\(sql) >= ?")
-                    arguments += [from]
+                    clauses.append("\(literal: sql) >= \(from)")
                 }
                 if let to = query.filters[name + "__to"].flatMap(Self.day) {
-                    clauses.append("\(sql) < date(?, '+1 day')")
-                    arguments += [to]
+                    clauses.append("\(literal: sql) < date(\(to), '+1 day')")
                 }
             }
         }
-        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+        return clauses.isEmpty ? "" : "WHERE \(literal: clauses.joined(separator: " AND "))"
     }
 
     /// `YYYY-MM-DD`, or nil for anything else.
@@ -114,31 +111,30 @@ struct AdminStore: Sendable {
         return text
     }
 
-    func orderClause(_ model: AdminModel, _ sort: String?) -> String {
+    func orderClause(_ model: AdminModel, _ sort: String?) -> SQL {
         if let sort {
             let descending = sort.hasPrefix("-")
             let name = descending ? String(sort.dropFirst()) : sort
             if let column = model.columns.first(where: { $0.name == name && $0.sortable }) {
-                return "ORDER BY \(column.sql) \(descending ? "DESC" : "ASC"), t.id"
+                return "ORDER BY \(literal: column.sql) \(sql: descending ? "DESC" : "ASC"), t.id"
             }
         }
-        return "ORDER BY \(model.defaultOrder)"
+        return "ORDER BY \(literal: model.defaultOrder)"
     }
 
     /// One page of rows, or with `everything` all of them (CSV exports).
     func list(_ model: AdminModel, query: AdminListQuery, everything: Bool = false) async throws -> (rows: [AdminListRow], total: Int) {
-        let (whereSQL, arguments) = whereClause(model, query)
+        let whereSQL = whereClause(model, query)
         let editable = model.listEditable.compactMap(model.field)
-        let selects = ["t.id"] + model.columns.map(\.sql) + editable.map { "t.\($0.column)" }
+        let selects: [SQL] = ["t.id"] + model.columns.map(\.sql) + editable.map { "t.\(identifier: $0.column)" }
+        let from: SQL = "FROM \(identifier: model.table) t \(literal: whereSQL)"
         let limit = everything ? -1 : AdminListQuery.pageSize
         return try await db.reader.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(model.table) t \(whereSQL)", arguments: arguments) ?? 0
+            let total = try SQLRequest<Int>(literal: "SELECT COUNT(*) \(literal: from)").fetchOne(db) ?? 0
             let offset = everything ? 0 : Pager(page: query.page, pageSize: AdminListQuery.pageSize, totalCount: total).offset
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(selects.joined(separator: ", ")) FROM \(model.table) t \(whereSQL) \(orderClause(model, query.sort)) LIMIT ? OFFSET ?",
-                arguments: arguments + [limit, offset]
-            )
+            let rows = try SQLRequest<Row>(
+                literal: "SELECT \(literal: selects.joined(separator: ", ")) \(literal: from) \(literal: orderClause(model, query.sort)) LIMIT \(limit) OFFSET \(offset)"
+            ).fetchAll(db)
             let list = rows.map { row in
                 let values = (0..<model.columns.count).map { row[$0 + 1] as DatabaseValue }
                 var editableValues: [String: DatabaseValue] = [:]
@@ -151,9 +147,11 @@ struct AdminStore: Sendable {
 
     /// Every id the list query matches (Django's "select all N across pages"), at most `limit`.
     func ids(_ model: AdminModel, query: AdminListQuery, limit: Int = 10_000) async throws -> [Int64] {
-        let (whereSQL, arguments) = whereClause(model, query)
+        let whereSQL = whereClause(model, query)
         return try await db.reader.read { db in
-            try Int64.fetchAll(db, sql: "SELECT t.id FROM \(model.table) t \(whereSQL) ORDER BY t.id LIMIT ?", arguments: arguments + [limit + 1])
+            try SQLRequest<Int64>(
+                literal: "SELECT t.id FROM \(identifier: model.table) t \(literal: whereSQL) ORDER BY t.id LIMIT \(limit + 1)"
+            ).fetchAll(db)
         }
     }
 
@@ -170,24 +168,26 @@ struct AdminStore: Sendable {
     }
 
     static func record(_ db: Database, _ model: AdminModel, id: Int64) throws -> AdminRecord? {
-        let scope = model.scope.map { " AND (\($0))" } ?? ""
-        guard let row = try Row.fetchOne(db, sql: "SELECT t.*, \(model.titleSQL) AS adminTitle FROM \(model.table) t WHERE t.id = ?\(scope)", arguments: [id])
-        else { return nil }
+        let request = SQLRequest<Row>(
+            literal: "SELECT t.*, \(literal: model.titleSQL) AS adminTitle FROM \(identifier: model.table) t WHERE t.id = \(id) \(literal: scopeClause(model))"
+        )
+        guard let row = try request.fetchOne(db) else { return nil }
         var links: [String: Set<Int64>] = [:]
         for field in model.fields {
             guard case .manyToMany(let m2m) = field.kind else { continue }
-            links[field.name] = try Int64.fetchSet(
-                db, sql: "SELECT \(m2m.otherKey) FROM \(m2m.linkTable) WHERE \(m2m.ownKey) = ?", arguments: [id]
+            links[field.name] = try Set(
+                SQLRequest<Int64>(literal: "SELECT \(identifier: m2m.otherKey) FROM \(identifier: m2m.linkTable) WHERE \(identifier: m2m.ownKey) = \(id)").fetchAll(db)
             )
         }
         var inlineRows: [String: [AdminRecord.InlineRow]] = [:]
         for inline in model.inlines {
-            let selects = ["t.id"] + inline.columns.map(\.sql) + inline.fields.map { "t.\($0.column)" }
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(selects.joined(separator: ", ")) FROM \(inline.table) t WHERE t.\(inline.foreignKey) = ? ORDER BY \(inline.order)",
-                arguments: [id]
-            )
+            let selects: [SQL] = ["t.id"] + inline.columns.map(\.sql) + inline.fields.map { "t.\(identifier: $0.column)" }
+            let rows = try SQLRequest<Row>(
+                literal: """
+                    SELECT \(literal: selects.joined(separator: ", ")) FROM \(identifier: inline.table) t
+                    WHERE t.\(identifier: inline.foreignKey) = \(id) ORDER BY \(literal: inline.order)
+                    """
+            ).fetchAll(db)
             inlineRows[inline.table] = rows.map { row in
                 var editable: [String: DatabaseValue] = [:]
                 for (index, field) in inline.fields.enumerated() { editable[field.name] = row[1 + inline.columns.count + index] }
@@ -209,7 +209,9 @@ struct AdminStore: Sendable {
     /// The rows a many-to-many or foreign-key field can point at.
     func options(_ m2m: AdminManyToMany) async throws -> [AdminChoice] {
         try await db.reader.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, \(m2m.label) AS label FROM \(m2m.otherTable) ORDER BY \(m2m.label)").map {
+            try SQLRequest<Row>(
+                literal: "SELECT id, \(identifier: m2m.label) AS label FROM \(identifier: m2m.otherTable) ORDER BY \(identifier: m2m.label)"
+            ).fetchAll(db).map {
                 AdminChoice(value: String($0["id"] as Int64), label: $0["label"] ?? "")
             }
         }
@@ -219,7 +221,7 @@ struct AdminStore: Sendable {
     func label(table: String, column: String, id: DatabaseValue) async throws -> String? {
         guard let id = Int64.fromDatabaseValue(id) else { return nil }
         return try await db.reader.read { db in
-            try String.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE id = ?", arguments: [id])
+            try SQLRequest<String>(literal: "SELECT \(identifier: column) FROM \(identifier: table) WHERE id = \(id)").fetchOne(db)
         }
     }
 
@@ -240,6 +242,7 @@ struct AdminStore: Sendable {
             var defaults: [String: DatabaseValue] = [:]
             for column in try db.columns(in: table) {
                 guard let sql = column.defaultValueSQL else { continue }
+                // The schema's own text, as `PRAGMA table_info` gives it.
                 defaults[column.name] = try DatabaseValue.fetchOne(db, sql: "SELECT \(sql)") ?? .null
             }
             return defaults
@@ -270,32 +273,28 @@ struct AdminStore: Sendable {
                 try Self.checkForeignKeys(db, model, values)
 
                 // Plain columns first, then fields with their own writer (statuses).
-                var assignments: [String] = []
-                var arguments = StatementArguments()
+                var assignments: [(column: String, value: DatabaseValue)] = []
                 for field in model.fields where values[field.name] != nil && field.writer == nil {
                     let new = values[field.name] ?? .null
                     let old = current?.value(of: field) ?? .null
                     if current != nil && old == new { continue }
-                    assignments.append(field.column)
-                    arguments += [new]
+                    assignments.append((field.column, new))
                     changes.append(AdminLogEntry.Change(field: field.name, old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
                 }
                 var recordID = id ?? 0
+                let now = Date.now.databaseValue
                 if current == nil {
-                    let now = Date.now
-                    let columns = assignments + model.addDefaults + model.touch.filter { !model.addDefaults.contains($0) }
-                    let defaults = Array(repeating: now.databaseValue, count: columns.count - assignments.count)
+                    let dates = (model.addDefaults + model.touch.filter { !model.addDefaults.contains($0) }).map { ($0, now) }
+                    let columns = assignments + dates
+                    let names = columns.map { "\(identifier: $0.column)" as SQL }.joined(separator: ", ")
                     try db.execute(
-                        sql: "INSERT INTO \(model.table) (\(columns.joined(separator: ", "))) VALUES (\(AdminSQL.placeholders(columns.count)))",
-                        arguments: arguments + StatementArguments(defaults)
+                        literal: columns.isEmpty
+                            ? "INSERT INTO \(identifier: model.table) DEFAULT VALUES"
+                            : "INSERT INTO \(identifier: model.table) (\(literal: names)) VALUES \(columns.map(\.value))"
                     )
                     recordID = db.lastInsertedRowID
                 } else if !assignments.isEmpty {
-                    let touched = model.touch.map { "\($0) = ?" }
-                    try db.execute(
-                        sql: "UPDATE \(model.table) SET \((assignments.map { "\($0) = ?" } + touched).joined(separator: ", ")) WHERE id = ?",
-                        arguments: arguments + StatementArguments(model.touch.map { _ in Date.now.databaseValue }) + [recordID]
-                    )
+                    try db.execute(literal: Self.update(model, assignments + model.touch.map { ($0, now) }, id: recordID))
                 }
                 for field in model.fields where field.writer != nil && values[field.name] != nil {
                     let new = values[field.name] ?? .null
@@ -313,22 +312,37 @@ struct AdminStore: Sendable {
                 }
                 if let current { changes += try Self.saveInlines(db, model, current, submission, readOnlyFor: actor, write: write(by: actor)) }
 
-                let title = try Self.titles(db, model, ids: [recordID]).first?.title ?? "#\(recordID)"
-                if current == nil || !changes.isEmpty {
-                    try AdminLog.record(db, user: actor, site: site, model: model, objectID: recordID, title: title, action: current == nil ? .add : .change, changes: changes)
-                }
+                let title = try Self.logged(db, model, site: site, id: recordID, action: current == nil ? .add : .change, changes: changes, actor: actor, always: current == nil)
                 return (recordID, title)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            // "UNIQUE constraint failed: product.slug": name the field.
-            let column = error.message?.split(separator: ".").last.map(String.init) ?? ""
-            let field = model.fields.first { $0.column == column }
-            let message = "\(model.label) with this \(field?.label ?? column) already exists."
-            if let field { throw AdminSaveError.fieldErrors([field.name: message]) }
-            throw AdminSaveError.formError(message)
+            throw Self.uniqueError(error, model)
         } catch let error as OrderWorkflow.Failure {
             throw AdminSaveError.formError(error.description)
         }
+    }
+
+    /// Adds a record through the model's own `create` write, in one transaction with its audit entry.
+    func create(
+        _ model: AdminModel, site: AdminSite, insert: @escaping AdminInsert, changes: [AdminLogEntry.Change], actor: AdminActor
+    ) async throws -> (id: Int64, title: String) {
+        do {
+            return try await db.dbWriter.write { db in
+                let id = try insert(db)
+                return (id, try Self.logged(db, model, site: site, id: id, action: .add, changes: changes, actor: actor, always: true))
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw Self.uniqueError(error, model)
+        }
+    }
+
+    /// "UNIQUE constraint failed: product.slug" as the form's error on that field.
+    static func uniqueError(_ error: DatabaseError, _ model: AdminModel) -> AdminSaveError {
+        let column = error.message?.split(separator: ".").last.map(String.init) ?? ""
+        let field = model.fields.first { $0.column == column } ?? model.addFields.first { $0.name == column }
+        let message = "\(model.label) with this \(field?.label ?? column) already exists."
+        if let field { return .fieldErrors([field.name: message]) }
+        return .formError(message)
     }
 
     /// An empty slug is made from its source field, unique in the table.
@@ -338,9 +352,9 @@ struct AdminStore: Sendable {
             guard (String.fromDatabaseValue(value) ?? "").isEmpty else { continue }
             let base = Slug.make(values[source].flatMap(String.fromDatabaseValue) ?? "")
             values[field.name] = try Slug.unique(base) { candidate in
-                try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM \(model.table) WHERE \(field.column) = ? AND id IS NOT ?)", arguments: [candidate, id]
-                ) ?? false
+                try SQLRequest<Bool>(
+                    literal: "SELECT EXISTS (SELECT 1 FROM \(identifier: model.table) WHERE \(identifier: field.column) = \(candidate) AND id IS NOT \(id))"
+                ).fetchOne(db) ?? false
             }.databaseValue
         }
     }
@@ -349,18 +363,20 @@ struct AdminStore: Sendable {
         var errors: [String: String] = [:]
         for field in model.fields {
             guard case .foreignKey(let table, _) = field.kind, let value = values[field.name] else { continue }
-            let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [value]) ?? false
+            let exists = try SQLRequest<Bool>(literal: "SELECT EXISTS (SELECT 1 FROM \(identifier: table) WHERE id = \(value))").fetchOne(db) ?? false
             if !exists { errors[field.name] = AdminFieldError.invalidChoice.description }
         }
         if !errors.isEmpty { throw AdminSaveError.fieldErrors(errors) }
     }
 
     static func replaceLinks(_ db: Database, _ m2m: AdminManyToMany, id: Int64, with ids: Set<Int64>) throws {
-        let known = try Int64.fetchSet(db, sql: "SELECT id FROM \(m2m.otherTable)")
+        let known = try Set(SQLRequest<Int64>(literal: "SELECT id FROM \(identifier: m2m.otherTable)").fetchAll(db))
         guard ids.isSubset(of: known) else { throw AdminSaveError.formError(AdminFieldError.invalidChoice.description) }
-        try db.execute(sql: "DELETE FROM \(m2m.linkTable) WHERE \(m2m.ownKey) = ?", arguments: [id])
+        try db.execute(literal: "DELETE FROM \(identifier: m2m.linkTable) WHERE \(identifier: m2m.ownKey) = \(id)")
         for other in ids.sorted() {
-            try db.execute(sql: "INSERT INTO \(m2m.linkTable) (\(m2m.ownKey), \(m2m.otherKey)) VALUES (?, ?)", arguments: [id, other])
+            try db.execute(
+                literal: "INSERT INTO \(identifier: m2m.linkTable) (\(identifier: m2m.ownKey), \(identifier: m2m.otherKey)) VALUES (\(id), \(other))"
+            )
         }
     }
 
@@ -379,7 +395,7 @@ struct AdminStore: Sendable {
                     if let writer = field.writer {
                         try writer(db, rowID, new, write)
                     } else {
-                        try db.execute(sql: "UPDATE \(inline.table) SET \(field.column) = ? WHERE id = ?", arguments: [new, rowID])
+                        try db.execute(literal: "UPDATE \(identifier: inline.table) SET \(identifier: field.column) = \(new) WHERE id = \(rowID)")
                     }
                     changes.append(AdminLogEntry.Change(field: "\(inline.title) #\(rowID) \(field.label.lowercased())", old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
                 }
@@ -407,11 +423,7 @@ struct AdminStore: Sendable {
                         if let writer = field.writer {
                             try writer(db, id, new, write(by: actor))
                         } else {
-                            let touched = model.touch.map { ", \($0) = ?" }.joined()
-                            try db.execute(
-                                sql: "UPDATE \(model.table) SET \(field.column) = ?\(touched) WHERE id = ?",
-                                arguments: [new] + StatementArguments(model.touch.map { _ in Date.now.databaseValue }) + [id]
-                            )
+                            try db.execute(literal: Self.update(model, [(field.column, new)] + model.touch.map { ($0, Date.now.databaseValue) }, id: id))
                         }
                         changes.append(AdminLogEntry.Change(field: field.name, old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
                     }
@@ -435,36 +447,39 @@ struct AdminStore: Sendable {
 
     /// How the rows this site may see among `ids` are named, by id, in id order.
     static func titles(_ db: Database, _ model: AdminModel, ids: [Int64]) throws -> [(id: Int64, title: String)] {
-        let scope = model.scope.map { " AND (\($0))" } ?? ""
-        return try Row.fetchAll(
-            db, sql: "SELECT t.id, \(model.titleSQL) FROM \(model.table) t WHERE t.id IN (\(AdminSQL.placeholders(ids.count)))\(scope) ORDER BY t.id",
-            arguments: StatementArguments(ids)
-        ).map { ($0[0], $0[1] ?? "#\($0[0] as Int64)") }
+        try SQLRequest<Row>(
+            literal: """
+                SELECT t.id, \(literal: model.titleSQL) FROM \(identifier: model.table) t
+                WHERE t.id IN \(ids) \(literal: scopeClause(model)) ORDER BY t.id
+                """
+        ).fetchAll(db).map { ($0[0], $0[1] ?? "#\($0[0] as Int64)") }
     }
 
     func titles(_ model: AdminModel, ids: [Int64]) async throws -> [(id: Int64, title: String)] {
         try await db.reader.read { db in try Self.titles(db, model, ids: ids) }
     }
 
+    /// What deleting `ids` would do, read from the foreign keys that point at the model's table:
+    /// `CASCADE` rows go too, `RESTRICT` rows forbid it, `SET NULL` rows stay and lose the link.
     static func deletePlan(_ db: Database, _ model: AdminModel, ids: [Int64]) throws -> AdminDeletePlan {
         let named = try Self.titles(db, model, ids: ids)
-        var cascades: [(String, Int)] = []
-        var blockers: [(String, Int)] = []
-        for relation in model.relations {
-            let count = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM \(relation.table) WHERE \(relation.column) IN (\(AdminSQL.placeholders(ids.count)))",
-                arguments: StatementArguments(ids)
-            ) ?? 0
+        var cascades: [String] = []
+        var blockers: [String] = []
+        for reference in try AdminSchema.references(to: model.table, db) where reference.effect != .unlinks {
+            let count = try SQLRequest<Int>(
+                literal: "SELECT COUNT(*) FROM \(identifier: reference.table) WHERE \(identifier: reference.column) IN \(ids)"
+            ).fetchOne(db) ?? 0
             guard count > 0 else { continue }
-            if relation.protects { blockers.append((relation.label, count)) } else { cascades.append((relation.label, count)) }
+            let noun = reference.noun
+            let text = "\(count) \(count == 1 ? noun.singular : noun.plural)"
+            if reference.effect == .blocks { blockers.append(text) } else { cascades.append(text) }
         }
         return AdminDeletePlan(named: named, cascades: cascades, blockers: blockers)
     }
 
     /// Deletes the rows (all or none), refusing when anything protects them.
     func delete(_ model: AdminModel, site: AdminSite, ids: [Int64], actor: AdminActor) async throws -> Int {
-        let scope = model.scope.map { " AND (\($0))" } ?? ""
-        return try await db.dbWriter.write { db in
+        try await db.dbWriter.write { db in
             let plan = try Self.deletePlan(db, model, ids: ids)
             guard plan.blockers.isEmpty else { throw AdminSaveError.protected }
             guard plan.named.count == ids.count else { throw AdminSaveError.notFound }
@@ -472,11 +487,7 @@ struct AdminStore: Sendable {
                 try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: .delete)
             }
             try db.execute(
-                sql: """
-                    DELETE FROM \(model.table) WHERE id IN
-                        (SELECT t.id FROM \(model.table) t WHERE t.id IN (\(AdminSQL.placeholders(ids.count)))\(scope))
-                    """,
-                arguments: StatementArguments(ids)
+                literal: "DELETE FROM \(identifier: model.table) WHERE id IN \(plan.named.map(\.id))"
             )
             return db.changesCount
         }
@@ -494,7 +505,33 @@ struct AdminStore: Sendable {
         }
     }
 
+    // MARK: SQL pieces
+
+    /// ` AND (scope)` for a site that sees only some rows, or nothing.
+    static func scopeClause(_ model: AdminModel) -> SQL {
+        model.scope.map { "AND (\(literal: $0))" } ?? ""
+    }
+
+    /// `UPDATE table SET a = ?, b = ? WHERE id = ?`.
+    static func update(_ model: AdminModel, _ assignments: [(column: String, value: DatabaseValue)], id: Int64) -> SQL {
+        let set = assignments.map { "\(identifier: $0.column) = \($0.value)" as SQL }.joined(separator: ", ")
+        return "UPDATE \(identifier: model.table) SET \(literal: set) WHERE id = \(id)"
+    }
+
     // MARK: Audit log
+
+    /// Names record `id` and writes its audit entry when anything changed (or `always`, an add),
+    /// in the caller's transaction: the one place a write and its entry are tied together.
+    static func logged(
+        _ db: Database, _ model: AdminModel, site: AdminSite, id: Int64, action: AdminLogAction, changes: [AdminLogEntry.Change],
+        actor: AdminActor, always: Bool = false
+    ) throws -> String {
+        let title = try titles(db, model, ids: [id]).first?.title ?? "#\(id)"
+        if always || !changes.isEmpty {
+            try AdminLog.record(db, user: actor, site: site, model: model, objectID: id, title: title, action: action, changes: changes)
+        }
+        return title
+    }
 
     func logEntries(page: Int, model: String?) async throws -> (entries: [AdminLogEntry], total: Int) {
         try await db.reader.read { db in

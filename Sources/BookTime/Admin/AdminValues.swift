@@ -3,11 +3,6 @@ import GRDB
 
 /// SQL fragments shared by the admin engine.
 enum AdminSQL {
-    /// `?, ?, ?` for an `IN (...)` list.
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")
-    }
-
     /// A `LIKE ... ESCAPE '\'` pattern matching `text` anywhere.
     static func containsPattern(_ text: String) -> String {
         var escaped = ""

@@ -49,12 +49,6 @@ enum CatalogAdmin {
             guard let first = reasons.first else { return nil }
             return AdminWarning(text: "Customers cannot buy it: \(reasons.map(\.text).joined(separator: ", ")).", field: first.field)
         }
-        model.relations = [
-            AdminRelation(label: "product images", table: "productImage", column: "productId", protects: false),
-            AdminRelation(label: "tag links", table: "productTagLink", column: "productId", protects: false),
-            AdminRelation(label: "basket lines", table: "basketLine", column: "productId", protects: false),
-            AdminRelation(label: "order lines", table: "orderLine", column: "productId", protects: true),
-        ]
         var images = AdminInline(
             title: "Images", table: "productImage", foreignKey: "productId",
             columns: [
@@ -82,10 +76,7 @@ enum CatalogAdmin {
     /// "Mark selected items as active" / "... inactive" (the book's `make_active`, `make_inactive`).
     static func setActive(_ active: Bool) -> AdminAction {
         AdminAction(name: active ? "make_active" : "make_inactive", label: "Mark selected items as \(active ? "active" : "inactive")") { db, ids, _ in
-            try db.execute(
-                sql: "UPDATE product SET active = ?, dateUpdated = ? WHERE id IN (\(AdminSQL.placeholders(ids.count)))",
-                arguments: StatementArguments([active.databaseValue, Date.now.databaseValue] + ids.map(\.databaseValue))
-            )
+            try db.execute(literal: "UPDATE product SET active = \(active), dateUpdated = \(Date.now) WHERE id IN \(ids)")
             return db.changesCount
         }
     }
@@ -105,7 +96,6 @@ enum CatalogAdmin {
             AdminField(name: "active", column: "active", label: "Active", kind: .boolean),
         ]
         model.ownerOnly = ["name", "slug"]
-        model.relations = [AdminRelation(label: "product links", table: "productTagLink", column: "productTagId", protects: false)]
         switch site {
         case .owners: model.permissions = [.view, .add, .change, .delete]
         case .office: model.permissions = [.view, .change]

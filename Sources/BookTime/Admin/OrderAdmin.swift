@@ -8,7 +8,7 @@ enum OrderAdmin {
     static let lineStatuses = OrderLineStatus.allCases.map { AdminChoice(value: String($0.rawValue), label: $0.label) }
     static let countries = Address.countries.map { AdminChoice(value: $0.value, label: $0.label) }
     /// The orders a dispatcher sees, on their site and on the dashboard: paid ones.
-    static let dispatchScope = "t.status = \(OrderStatus.paid.rawValue)"
+    static let dispatchScope: SQL = "t.status = \(OrderStatus.paid)"
 
     static let setOrderStatus: AdminFieldWriter = { db, id, value, write in
         guard let raw = Int.fromDatabaseValue(value), let status = OrderStatus(rawValue: raw) else { throw OrderWorkflow.Failure.notFound }
@@ -49,15 +49,16 @@ enum OrderAdmin {
         return (fields, AdminFieldset(title: "\(title) info", fields: fields.map(\.name)))
     }
 
-    /// `CASE` mapping a status column to its labels.
-    static func labelSQL(_ column: String, _ choices: [AdminChoice]) -> String {
-        "CASE \(column) " + choices.map { "WHEN \($0.value) THEN '\($0.label)' " }.joined() + "ELSE \(column) END"
+    /// `CASE` mapping a status column to its labels (values and labels bound as arguments).
+    static func labelSQL(_ column: SQL, _ choices: [AdminChoice]) -> SQL {
+        let cases = choices.map { "WHEN \(Int($0.value) ?? 0) THEN \($0.label)" as SQL }.joined(separator: " ")
+        return "CASE \(literal: column) \(literal: cases) ELSE \(literal: column) END"
     }
 
     /// The order's history, read-only on its page: who changed what, when, from and to.
     static let history: AdminInline = {
-        func status(_ column: String) -> String {
-            "CASE WHEN t.orderLineId IS NULL THEN \(labelSQL(column, orderStatuses)) ELSE \(labelSQL(column, lineStatuses)) END"
+        func status(_ column: SQL) -> SQL {
+            "CASE WHEN t.orderLineId IS NULL THEN \(literal: labelSQL(column, orderStatuses)) ELSE \(literal: labelSQL(column, lineStatuses)) END"
         }
         return AdminInline(
             title: "History", table: "orderHistory", foreignKey: "orderId",
@@ -70,7 +71,7 @@ enum OrderAdmin {
                             COALESCE((SELECT p.name FROM orderLine l JOIN product p ON p.id = l.productId WHERE l.id = t.orderLineId), '?') || ')' END
                         """
                 ),
-                AdminColumn(name: "from", label: "From", sql: "COALESCE(\(status("t.fromStatus")), '–')"),
+                AdminColumn(name: "from", label: "From", sql: "COALESCE(\(literal: status("t.fromStatus")), '–')"),
                 AdminColumn(name: "to", label: "To", sql: status("t.toStatus")),
                 AdminColumn(name: "who", label: "Who", sql: "COALESCE((SELECT u.email FROM user u WHERE u.id = t.userId), 'the shop')"),
             ],
@@ -79,7 +80,7 @@ enum OrderAdmin {
     }()
 
     static func order(for site: AdminSite.Kind) -> AdminModel {
-        let customer = "(SELECT u.email FROM user u WHERE u.id = t.userId)"
+        let customer: SQL = "(SELECT u.email FROM user u WHERE u.id = t.userId)"
         var model = AdminModel(
             name: "order", label: "Order", plural: "Orders", table: "shopOrder", titleSQL: "'BT' || t.id",
             columns: [
@@ -124,10 +125,6 @@ enum OrderAdmin {
         ]
         model.inlines.append(history)
         model.actions = [markAllLinesSent]
-        model.relations = [
-            AdminRelation(label: "order lines", table: "orderLine", column: "orderId", protects: false),
-            AdminRelation(label: "history entries", table: "orderHistory", column: "orderId", protects: false),
-        ]
         switch site {
         case .owners:
             model.permissions = [.view, .change, .delete]
@@ -186,7 +183,6 @@ enum BasketAdmin {
                 order: "t.id"
             )
         ]
-        model.relations = [AdminRelation(label: "basket lines", table: "basketLine", column: "basketId", protects: false)]
         model.permissions = [.view, .change, .delete]
         return model
     }()

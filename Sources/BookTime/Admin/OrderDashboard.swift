@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 
 /// The book's order dashboard (django-tables2 + django-filter) for every staff role: the orders
@@ -10,7 +11,7 @@ struct OrderDashboard {
 
     /// Owners and the office: every order.
     static let model: AdminModel = {
-        let customer = "(SELECT u.email FROM user u WHERE u.id = t.userId)"
+        let customer: SQL = "(SELECT u.email FROM user u WHERE u.id = t.userId)"
         return AdminModel(
             name: "order", label: "Order", plural: "Orders", table: "shopOrder", titleSQL: "'BT' || t.id",
             columns: [
@@ -41,6 +42,8 @@ struct OrderDashboard {
         model.search = ["t.shippingName", "'BT' || t.id"]
         return model
     }()
+
+    static let models = [model, dispatchModel]
 
     /// The dashboard `user` may see; a dispatcher who is also owner or office sees theirs.
     static func model(for user: CurrentUser?) -> AdminModel {

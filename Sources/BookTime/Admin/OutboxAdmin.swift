@@ -13,8 +13,10 @@ enum OutboxAdmin {
     /// Back in the queue, due now; a sent message stays sent.
     static let retry = AdminAction(name: "retry", label: "Retry sending the selected emails") { db, ids, _ in
         try db.execute(
-            sql: "UPDATE emailOutbox SET status = ?, nextAttemptAt = ? WHERE status != ? AND id IN (\(AdminSQL.placeholders(ids.count)))",
-            arguments: StatementArguments([OutboxEmail.Status.pending.rawValue.databaseValue, Date.now.databaseValue, OutboxEmail.Status.sent.rawValue.databaseValue] + ids.map(\.databaseValue))
+            literal: """
+                UPDATE emailOutbox SET status = \(OutboxEmail.Status.pending.rawValue), nextAttemptAt = \(Date.now)
+                WHERE status != \(OutboxEmail.Status.sent.rawValue) AND id IN \(ids)
+                """
         )
         return db.changesCount
     }

@@ -34,6 +34,8 @@ public struct AppConfiguration: Sendable {
     /// Failed sign-ins allowed per account in `accountLockout` before it answers 429 for a while.
     public var loginFailuresPerAccount = 5
     public var accountLockout: Duration = .seconds(15 * 60)
+    /// The back-office sites and their models (a test adds a model to one).
+    var adminSites = AdminSite.all
 
     public init() {}
 

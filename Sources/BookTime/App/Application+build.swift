@@ -30,6 +30,8 @@ public func buildApplication(
         db = try AppDatabase.open(path: config.databasePath)
         try db.migrate()
     }
+    // Django's admin checks: a declaration that names a column the schema lacks stops the start.
+    try await db.reader.read { db in try AdminSchema.check(config.adminSites.flatMap(\.models) + OrderDashboard.models, db) }
     let views = try Views(themeDirectory: config.themeDirectory, logger: logger)
     let signer = CookieSigner(secret: try db.secretKey())
     let sessionStore = SQLitePersistDriver(db: db, logger: logger)
@@ -74,7 +76,7 @@ public func buildApplication(
     let orderEmail = OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency)
     CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: orderEmail).addRoutes(to: router)
     OrdersController(db: db, views: views, currency: config.currency).addRoutes(to: router)
-    for site in AdminSite.all {
+    for site in config.adminSites {
         AdminController(
             site: site, store: AdminStore(db: db, orderEmail: orderEmail), views: views, currency: config.currency, seller: config.seller,
             signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits)

@@ -259,7 +259,7 @@ import Testing
             #expect(try await Self.product(db, shop.product.id) != nil)
 
             let tag = try await shop.owner.get("/admin/producttag/\(shop.tagID)/delete/")
-            #expect(tag.text.contains("1 product links"))
+            #expect(tag.text.contains("1 product tag link"))
             let deleted = try await shop.owner.post("/admin/producttag/\(shop.tagID)/delete/", form: [])
             #expect(deleted.status == .seeOther)
             let links = try await db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM productTagLink") }

@@ -11,7 +11,9 @@ import Testing
         let cache: TableCache<String, String?>
         let loads = Mutex(0)
 
-        init(db: AppDatabase) { cache = TableCache(db: db, tables: ["persist"]) }
+        /// Values live far longer than a test takes by default: a loaded machine can pause a test
+        /// for more than the shop's two seconds, and these tests are about commits, not age.
+        init(db: AppDatabase, maxAge: Duration = .seconds(600)) { cache = TableCache(db: db, tables: ["persist"], maxAge: maxAge) }
 
         func value(_ key: String) async throws -> String? {
             try await cache.value(for: key) { [self] db in

@@ -56,10 +56,12 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
 /// Builds the real application on a temporary database and runs `body` with a cookie-keeping browser.
 func withTestApp<Value: Sendable>(
     configure: (inout AppConfiguration) -> Void = { _ in },
+    prepare: (AppDatabase) async throws -> Void = { _ in },
     setup: TestingSetup = .router,
     _ body: @Sendable (TestBrowser, AppDatabase) async throws -> Value
 ) async throws -> Value {
     let testDB = try TestDatabase()
+    try await prepare(testDB.db)
     var config = AppConfiguration()
     config.port = 0
     config.databasePath = testDB.db.path
