@@ -8,14 +8,14 @@ struct AddressController {
     let views: Views
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        let group = router.group(RouterPath(Routes.addressList)).add(middleware: RequireRoleMiddleware())
-        group.get(use: list)
-        group.get("create/", use: createForm)
-        group.post("create/", use: create)
-        group.get("{id}/", use: updateForm)
-        group.post("{id}/", use: update)
-        group.get("{id}/delete/", use: confirmDelete)
-        group.post("{id}/delete/", use: delete)
+        let group = router.group().add(middleware: RequireRoleMiddleware())
+        group.get(RouterPath(Routes.addressList), use: list)
+        group.get(RouterPath(Routes.addressCreate), use: createForm)
+        group.post(RouterPath(Routes.addressCreate), use: create)
+        group.get(Routes.Pattern.addressUpdate.routerPath, use: updateForm)
+        group.post(Routes.Pattern.addressUpdate.routerPath, use: update)
+        group.get(Routes.Pattern.addressDelete.routerPath, use: confirmDelete)
+        group.post(Routes.Pattern.addressDelete.routerPath, use: delete)
     }
 
     struct ListPage {

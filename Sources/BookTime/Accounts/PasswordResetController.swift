@@ -15,8 +15,8 @@ struct PasswordResetController {
         router.get(RouterPath(Routes.passwordReset), use: requestForm)
         router.post(RouterPath(Routes.passwordReset), use: submitRequest)
         router.get(RouterPath(Routes.passwordResetDone), use: done)
-        router.get("/password-reset/{token}/", use: confirmForm)
-        router.post("/password-reset/{token}/", use: submitConfirm)
+        router.get(Routes.Pattern.passwordResetConfirm.routerPath, use: confirmForm)
+        router.post(Routes.Pattern.passwordResetConfirm.routerPath, use: submitConfirm)
     }
 
     @Sendable func requestForm(_ request: Request, context: AppRequestContext) async throws -> Response {

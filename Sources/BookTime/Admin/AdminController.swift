@@ -13,26 +13,27 @@ struct AdminController {
     let signIn: SignIn
 
     func addRoutes(to router: Router<AppRequestContext>) {
+        typealias Pattern = AdminSite.Pattern
         router.get(RouterPath(site.loginURL), use: login)
         router.post(RouterPath(site.loginURL), use: submitLogin)
         let group = router.group(RouterPath(site.prefix)).add(middleware: AdminSiteMiddleware(site: site))
-        group.get("/", use: index)
-        if site.kind == .owners { group.get("log/", use: log) }
-        if site.hasInvoices { group.get("invoice/{order}/", use: invoice) }
+        group.get(Pattern.index.routerPath, use: index)
+        if site.kind == .owners { group.get(Pattern.log.routerPath, use: log) }
+        if site.hasInvoices { group.get(Pattern.invoice.routerPath, use: invoice) }
         if site.hasReports {
-            group.get("orders_per_day/", use: ordersPerDay)
-            group.get("most_bought_products/", use: mostBoughtProducts)
-            group.post("most_bought_products/", use: mostBoughtProducts)
+            group.get(Pattern.ordersPerDay.routerPath, use: ordersPerDay)
+            group.get(Pattern.mostBoughtProducts.routerPath, use: mostBoughtProducts)
+            group.post(Pattern.mostBoughtProducts.routerPath, use: mostBoughtProducts)
         }
-        group.get("{model}/", use: list)
-        group.post("{model}/", use: listPost)
-        group.get("{model}/add/", use: add)
-        group.post("{model}/add/", use: add)
-        group.get("{model}/{id}/", use: change)
-        group.post("{model}/{id}/", use: change)
-        group.post("{model}/{id}/images/", use: uploadImage)
-        group.get("{model}/{id}/delete/", use: delete)
-        group.post("{model}/{id}/delete/", use: delete)
+        group.get(Pattern.list.routerPath, use: list)
+        group.post(Pattern.list.routerPath, use: listPost)
+        group.get(Pattern.add.routerPath, use: add)
+        group.post(Pattern.add.routerPath, use: add)
+        group.get(Pattern.change.routerPath, use: change)
+        group.post(Pattern.change.routerPath, use: change)
+        group.post(Pattern.images.routerPath, use: uploadImage)
+        group.get(Pattern.delete.routerPath, use: delete)
+        group.post(Pattern.delete.routerPath, use: delete)
     }
 
     // MARK: Index and login
@@ -58,8 +59,8 @@ struct AdminController {
         let reports =
             site.hasReports
             ? [
-                IndexPage.Entry(label: "Orders per day", url: site.prefix + "/orders_per_day/", addURL: nil),
-                IndexPage.Entry(label: "Most bought products", url: site.prefix + "/most_bought_products/", addURL: nil),
+                IndexPage.Entry(label: "Orders per day", url: site.ordersPerDayURL, addURL: nil),
+                IndexPage.Entry(label: "Most bought products", url: site.mostBoughtProductsURL, addURL: nil),
             ] : []
         let page = IndexPage(site: AdminSiteView(site, actor: actor), models: entries, reports: reports, hasReports: !reports.isEmpty)
         return views.render("admin_index", page: page, title: "Site administration | \(site.header)", request: request, context: context)
@@ -506,7 +507,7 @@ struct AdminController {
             )
         }
         let filter = modelName.map { "&model=" + Routes.queryEncoded($0) } ?? ""
-        let pager = AdminListPage.pager(total: total, query: AdminListQuery().with(page: pageNumber)) { "\(site.prefix)/log/?p=\($0.page)\(filter)" }
+        let pager = AdminListPage.pager(total: total, query: AdminListQuery().with(page: pageNumber)) { "\(site.logURL)?p=\($0.page)\(filter)" }
         let page = LogPage(
             site: AdminSiteView(site, actor: actor), entries: views, hasEntries: !views.isEmpty, countText: "\(total) entries",
             previousURL: pager.previous, nextURL: pager.next

@@ -115,7 +115,7 @@ enum AdminForm {
             canSave: model.can(record == nil ? .add : .change)
                 && (fieldsets.contains { $0.fields.contains { !$0.readOnly } } || inlines.contains { $0.rows.contains { $0.inputs.contains { !$0.readOnly } } }), deleteURL: record != nil && model.can(.delete) ? record.map { site.deleteURL(model, id: $0.id) } : nil,
             links: record.map { site.links(model, id: $0.id) } ?? [],
-            uploadURL: record != nil && model.acceptsImages && model.can(.change) ? record.map { site.changeURL(model, id: $0.id) + "images/" } : nil,
+            uploadURL: record != nil && model.acceptsImages && model.can(.change) ? record.map { site.imagesURL(model, id: $0.id) } : nil,
             warning: warning
         )
     }

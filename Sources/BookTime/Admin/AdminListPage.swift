@@ -16,7 +16,7 @@ struct AdminSiteView {
         headerColor = site.headerColor
         captionColor = site.captionColor
         indexURL = site.indexURL
-        logURL = site.kind == .owners && actor?.isOwner == true ? site.prefix + "/log/" : nil
+        logURL = site.kind == .owners && actor?.isOwner == true ? site.logURL : nil
     }
 }
 

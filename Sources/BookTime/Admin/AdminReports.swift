@@ -91,7 +91,7 @@ extension AdminController {
             chartSVG: bars.isEmpty ? nil : chart.svg(id: "most-bought"), xLabel: "Product", yLabel: "No of purchases",
             rows: bars.map { .init(label: $0.label, value: $0.value) }, hasRows: !bars.isEmpty,
             periods: AdminReports.periods.map { AdminFieldView.Option(value: String($0), label: "\($0) days", selected: $0 == period) },
-            hasPeriods: true, formURL: site.prefix + "/most_bought_products/"
+            hasPeriods: true, formURL: site.mostBoughtProductsURL
         )
         return views.render("admin_report", page: page, title: "Most bought products | \(site.header)", request: request, context: context)
     }

@@ -26,13 +26,32 @@ struct AdminSite: Sendable {
         )
     }
 
-    var indexURL: String { prefix + "/" }
-    var loginURL: String { prefix + "/login/" }
-    func listURL(_ model: AdminModel) -> String { "\(prefix)/\(model.name)/" }
-    func addURL(_ model: AdminModel) -> String { "\(prefix)/\(model.name)/add/" }
-    func changeURL(_ model: AdminModel, id: Int64) -> String { "\(prefix)/\(model.name)/\(id)/" }
-    func deleteURL(_ model: AdminModel, id: Int64) -> String { "\(prefix)/\(model.name)/\(id)/delete/" }
-    func invoiceURL(orderID: Int64) -> String { "\(prefix)/invoice/\(orderID)/" }
+    /// A site's pages, below its prefix: registered by `AdminController` and filled in below.
+    enum Pattern {
+        static let index: RoutePattern = "/"
+        static let login: RoutePattern = "/login/"
+        static let log: RoutePattern = "/log/"
+        static let invoice: RoutePattern = "/invoice/{order}/"
+        static let ordersPerDay: RoutePattern = "/orders_per_day/"
+        static let mostBoughtProducts: RoutePattern = "/most_bought_products/"
+        static let list: RoutePattern = "/{model}/"
+        static let add: RoutePattern = "/{model}/add/"
+        static let change: RoutePattern = "/{model}/{id}/"
+        static let images: RoutePattern = "/{model}/{id}/images/"
+        static let delete: RoutePattern = "/{model}/{id}/delete/"
+    }
+
+    var indexURL: String { prefix + Pattern.index.pattern }
+    var loginURL: String { prefix + Pattern.login.pattern }
+    var logURL: String { prefix + Pattern.log.pattern }
+    var ordersPerDayURL: String { prefix + Pattern.ordersPerDay.pattern }
+    var mostBoughtProductsURL: String { prefix + Pattern.mostBoughtProducts.pattern }
+    func listURL(_ model: AdminModel) -> String { prefix + Pattern.list.path(["model": model.name]) }
+    func addURL(_ model: AdminModel) -> String { prefix + Pattern.add.path(["model": model.name]) }
+    func changeURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.change.path(["model": model.name, "id": String(id)]) }
+    func imagesURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.images.path(["model": model.name, "id": String(id)]) }
+    func deleteURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.delete.path(["model": model.name, "id": String(id)]) }
+    func invoiceURL(orderID: Int64) -> String { prefix + Pattern.invoice.path(["order": String(orderID)]) }
 
     /// Buttons on a record's page: the book's "View Invoice" and "Download Invoice as PDF".
     func links(_ model: AdminModel, id: Int64) -> [AdminFormPage.Link] {

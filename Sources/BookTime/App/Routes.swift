@@ -1,7 +1,22 @@
 import Foundation
 
-/// Every URL the shop links to, built in one place (Django's `reverse()` by url name).
+/// Every URL the shop links to, built in one place (Django's `reverse()` by url name). Controllers
+/// register these same values (`RouterPath(Routes.basket)`, `Routes.Pattern.product.routerPath`),
+/// and templates read them as `{{routes.*}}` (`TemplateRoutes`).
 public enum Routes {
+    /// The paths with parameters, as the router matches them.
+    public enum Pattern {
+        public static let products: RoutePattern = "/products/{tag}/"
+        public static let product: RoutePattern = "/product/{slug}/"
+        public static let image: RoutePattern = "/images/{file}"
+        public static let cover: RoutePattern = "/covers/{file}"
+        public static let staticFile: RoutePattern = "/static/{file}"
+        public static let order: RoutePattern = "/orders/{id}/"
+        public static let addressUpdate: RoutePattern = "/address/{id}/"
+        public static let addressDelete: RoutePattern = "/address/{id}/delete/"
+        public static let passwordResetConfirm: RoutePattern = "/password-reset/{token}/"
+    }
+
     public static let home = "/"
     public static let aboutUs = "/about-us/"
     public static let contactUs = "/contact-us/"
@@ -14,7 +29,7 @@ public enum Routes {
     public static let account = "/account/"
     public static let passwordReset = "/password-reset/"
     public static let passwordResetDone = "/password-reset/done/"
-    public static func passwordResetConfirm(token: String) -> String { "/password-reset/\(token)/" }
+    public static func passwordResetConfirm(token: String) -> String { Pattern.passwordResetConfirm.path(["token": token]) }
 
     /// Django's `reverse("login") + "?next=" + target`.
     public static func login(next: String? = nil) -> String { withNext(loginPath, next) }
@@ -22,8 +37,8 @@ public enum Routes {
 
     public static let addressList = "/address/"
     public static let addressCreate = "/address/create/"
-    public static func addressUpdate(id: Int64) -> String { "/address/\(id)/" }
-    public static func addressDelete(id: Int64) -> String { "/address/\(id)/delete/" }
+    public static func addressUpdate(id: Int64) -> String { Pattern.addressUpdate.path(["id": String(id)]) }
+    public static func addressDelete(id: Int64) -> String { Pattern.addressDelete.path(["id": String(id)]) }
 
     /// The three back-office sites (built by the back-office feature).
     public static let ownersAdmin = "/admin/"
@@ -37,21 +52,21 @@ public enum Routes {
     public static let addressSelect = "/order/address_select/"
     public static let orderDone = "/order/done/"
     public static let orders = "/orders/"
-    public static func order(id: Int64) -> String { "/orders/\(id)/" }
+    public static func order(id: Int64) -> String { Pattern.order.path(["id": String(id)]) }
 
-    public static let allProducts = "/products/all/"
+    public static let allProducts = products(tag: "all")
     public static let search = "/search/"
 
     /// Django's `reverse("products", args=(tag,))`; `"all"` lists every product.
     public static func products(tag: String, page: Int = 1) -> String {
-        "/products/\(tag)/" + (page > 1 ? "?page=\(page)" : "")
+        Pattern.products.path(["tag": tag]) + (page > 1 ? "?page=\(page)" : "")
     }
 
     /// Django's `reverse("product", args=(slug,))`.
-    public static func product(slug: String) -> String { "/product/\(slug)/" }
+    public static func product(slug: String) -> String { Pattern.product.path(["slug": slug]) }
 
     public static func search(query: String, page: Int = 1) -> String {
-        "/search/?q=\(queryEncoded(query))" + (page > 1 ? "&page=\(page)" : "")
+        "\(search)?q=\(queryEncoded(query))" + (page > 1 ? "&page=\(page)" : "")
     }
 
     private static func withNext(_ path: String, _ next: String?) -> String {
@@ -67,11 +82,11 @@ public enum Routes {
     }
 
     /// An image or thumbnail by content hash: the URL changes whenever the bytes do.
-    public static func image(hash: String) -> String { "/images/\(hash)" }
+    public static func image(hash: String) -> String { Pattern.image.path(["file": hash]) }
 
     /// The generated cover of a product without pictures.
-    public static func cover(slug: String) -> String { "/covers/\(slug).svg" }
+    public static func cover(slug: String) -> String { Pattern.cover.path(["file": slug + ".svg"]) }
 
-    /// A static file's content-hashed URL is built by `StaticAssets.url(for:)`.
-    public static let staticPrefix = "/static/"
+    /// A static file's content-hashed URL (`StaticAssets.url(for:)` names the file).
+    public static func staticFile(_ name: String) -> String { Pattern.staticFile.path(["file": name]) }
 }

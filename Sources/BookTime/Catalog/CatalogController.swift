@@ -12,11 +12,11 @@ struct CatalogController {
     static let pageSize = 12
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("products/{tag}/", use: productList)
-        router.get("product/{slug}/", use: productDetail)
-        router.get("search/", use: search)
-        router.get("images/{file}", use: image)
-        router.get("covers/{file}", use: cover)
+        router.get(Routes.Pattern.products.routerPath, use: productList)
+        router.get(Routes.Pattern.product.routerPath, use: productDetail)
+        router.get(RouterPath(Routes.search), use: search)
+        router.get(Routes.Pattern.image.routerPath, use: image)
+        router.get(Routes.Pattern.cover.routerPath, use: cover)
     }
 
     struct ListPage {

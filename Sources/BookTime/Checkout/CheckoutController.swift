@@ -10,10 +10,10 @@ struct CheckoutController {
     let email: OrderEmailSettings
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        let group = router.group(RouterPath("/order")).add(middleware: RequireRoleMiddleware())
-        group.get("address_select/", use: addressSelect)
-        group.post("address_select/", use: placeOrder)
-        group.get("done/", use: done)
+        let group = router.group().add(middleware: RequireRoleMiddleware())
+        group.get(RouterPath(Routes.addressSelect), use: addressSelect)
+        group.post(RouterPath(Routes.addressSelect), use: placeOrder)
+        group.get(RouterPath(Routes.orderDone), use: done)
     }
 
     /// No basket, or an empty one: back to the basket with a message.

@@ -8,9 +8,9 @@ struct OrdersController {
     let currency: Currency
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        let group = router.group(RouterPath(Routes.orders)).add(middleware: RequireRoleMiddleware())
-        group.get(use: list)
-        group.get("{id}/", use: detail)
+        let group = router.group().add(middleware: RequireRoleMiddleware())
+        group.get(RouterPath(Routes.orders), use: list)
+        group.get(Routes.Pattern.order.routerPath, use: detail)
     }
 
     struct ListPage {

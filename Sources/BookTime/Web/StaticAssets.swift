@@ -31,7 +31,7 @@ public struct StaticAssets: Sendable {
                 name: name, hashedName: hashedName, body: ByteBuffer(bytes: bytes),
                 contentType: Self.contentType(forExtension: ext), etag: "\"\(hash)\""
             )
-            urls[name] = Routes.staticPrefix + hashedName
+            urls[name] = Routes.staticFile(hashedName)
         }
         self.byHashedName = byHashedName
         self.urls = urls
@@ -39,7 +39,7 @@ public struct StaticAssets: Sendable {
 
     /// The URL to put in a page for `name`; a missing file is a bug caught by tests.
     public func url(for name: String) -> String {
-        urls[name] ?? Routes.staticPrefix + name
+        urls[name] ?? Routes.staticFile(name)
     }
 
     public func asset(hashedName: String) -> Asset? {
@@ -48,7 +48,7 @@ public struct StaticAssets: Sendable {
 
     /// By logical name (`favicon.svg`), for the few files served at a fixed URL.
     public func asset(named name: String) -> Asset? {
-        urls[name].flatMap { byHashedName[String($0.dropFirst(Routes.staticPrefix.count))] }
+        byHashedName.values.first { $0.name == name }
     }
 
     static func contentType(forExtension ext: String) -> String {
@@ -72,7 +72,7 @@ struct StaticController {
     let views: Views
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.get("static/{file}") { request, context in
+        router.get(Routes.Pattern.staticFile.routerPath) { request, context in
             try serve(request, context: context)
         }
         // Browsers, feed readers and bots ask for /favicon.ico whatever the page links: the icon

@@ -150,6 +150,7 @@ struct RenderData: MustacheParent {
         switch name {
         case "layout": layout
         case "page": page
+        case "routes": TemplateRoutes()
         default: nil
         }
     }

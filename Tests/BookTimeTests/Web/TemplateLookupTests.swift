@@ -51,3 +51,31 @@ import Testing
         #expect(Self.unanswered(field.options[0]) == [])
     }
 }
+
+/// Templates take the shop's URLs from `{{routes.*}}` (built from `Routes`), never spell them.
+@Suite struct TemplateRouteTests {
+    static let templates = ResourceFiles(themeDirectory: nil).files(in: "templates").mapValues { String(decoding: $0, as: UTF8.self) }
+
+    @Test func noTemplateSpellsAPath() {
+        #expect(Self.templates.count > 30)
+        let spelled = Self.templates.flatMap { name, text in
+            text.matches(of: /(?:href|action|src)="(\/[^"]*)"/).map { "\(name): \($0.1)" }
+        }
+        #expect(spelled == [])
+    }
+
+    @Test func everyRouteATemplateNamesExists() {
+        let names = Set(Self.templates.values.flatMap { $0.matches(of: /\{\{\s*routes\.(\w+)\s*\}\}/).map { String($0.1) } })
+        #expect(names.count >= 10)
+        let missing = names.filter { TemplateRoutes().child(named: $0) == nil }
+        #expect(missing == [])
+    }
+
+    @Test func theBasketLinkRendersFromRoutes() async throws {
+        try await withTestApp { browser, _ in
+            let page = try await browser.get("/about-us/")
+            #expect(page.text.contains(#"href="\#(Routes.basket)" title="Your basket""#))
+            #expect(page.text.contains(#"<a href="\#(Routes.contactUs)">contact form</a>"#))
+        }
+    }
+}
