@@ -3,6 +3,7 @@
 
     python3 bench/checkout.py              # 2,000 orders, then wrk on /basket/ for 10 s
     ORDERS=5000 DURATION=30s python3 bench/checkout.py
+    BINARY=/tmp/booktime-before python3 bench/checkout.py   # a given binary, not built here
 
 Starts the release binary on a fresh demo database (rate limits raised through their settings),
 signs in once, adds an address, then repeats "add to basket" + "place order" over one keep-alive
@@ -19,8 +20,10 @@ import http.client, os, re, sqlite3, subprocess, sys, tempfile, time, urllib.par
 ORDERS = int(os.environ.get("ORDERS", "2000"))
 DURATION = os.environ.get("DURATION", "10s")
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-subprocess.run(["swift", "build", "-c", "release", "--product", "booktime"], cwd=root, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=root, check=True, capture_output=True, text=True).stdout.strip() + "/booktime"
+binary = os.environ.get("BINARY")  # another build to measure (before/after a change, in one run)
+if not binary:
+    subprocess.run(["swift", "build", "-c", "release", "--product", "booktime"], cwd=root, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=root, check=True, capture_output=True, text=True).stdout.strip() + "/booktime"
 
 
 class Client:

@@ -143,50 +143,57 @@ public struct OrderHistoryEntry: Codable, Sendable, Equatable, Identifiable, Fet
     }
 }
 
-// MARK: - Checkout's inserts
+// MARK: - Encoding for writes
 
-// Checkout writes these rows on every order. GRDB's `insert(db)` encodes the record through
-// Codable into a new container, builds its statement and formats its dates through ICU each time,
-// which costs several times the insert itself; these bind the same columns to one cached
-// statement. `OrderInsertTests` checks that both ways write the same row.
+// Checkout writes these rows on every order. GRDB's Codable encoding builds a new container per
+// record and formats its dates through `DateFormatter` (ICU on Linux), which costs several times
+// the insert itself; these records encode their columns by hand instead (GRDB's
+// `encode(to:)` customisation point) and bind dates as `DatabaseDate`. `insert(db)` still writes
+// them, through GRDB's cached statements. Column names come from the records' `CodingKeys`, which
+// also decode them; `RecordEncodingTests` checks every column of each table is written.
 
 extension Order {
-    mutating func insertCached(_ db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO shopOrder (userId, basketId, status,
-                    billingName, billingAddress1, billingAddress2, billingZipCode, billingCity, billingCountry,
-                    shippingName, shippingAddress1, shippingAddress2, shippingZipCode, shippingCity, shippingCountry,
-                    dateAdded, dateUpdated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        try statement.execute(arguments: [
-            userId, basketId, status,
-            billingName, billingAddress1, billingAddress2, billingZipCode, billingCity, billingCountry,
-            shippingName, shippingAddress1, shippingAddress2, shippingZipCode, shippingCity, shippingCountry,
-            DatabaseDate(dateAdded), DatabaseDate(dateUpdated),
-        ])
-        id = db.lastInsertedRowID
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.id.stringValue] = id
+        container[CodingKeys.userId.stringValue] = userId
+        container[CodingKeys.basketId.stringValue] = basketId
+        container[CodingKeys.status.stringValue] = status
+        container[CodingKeys.billingName.stringValue] = billingName
+        container[CodingKeys.billingAddress1.stringValue] = billingAddress1
+        container[CodingKeys.billingAddress2.stringValue] = billingAddress2
+        container[CodingKeys.billingZipCode.stringValue] = billingZipCode
+        container[CodingKeys.billingCity.stringValue] = billingCity
+        container[CodingKeys.billingCountry.stringValue] = billingCountry
+        container[CodingKeys.shippingName.stringValue] = shippingName
+        container[CodingKeys.shippingAddress1.stringValue] = shippingAddress1
+        container[CodingKeys.shippingAddress2.stringValue] = shippingAddress2
+        container[CodingKeys.shippingZipCode.stringValue] = shippingZipCode
+        container[CodingKeys.shippingCity.stringValue] = shippingCity
+        container[CodingKeys.shippingCountry.stringValue] = shippingCountry
+        container[CodingKeys.dateAdded.stringValue] = DatabaseDate(dateAdded)
+        container[CodingKeys.dateUpdated.stringValue] = DatabaseDate(dateUpdated)
     }
 }
 
 extension OrderLine {
-    mutating func insertCached(_ db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO orderLine (orderId, productId, status, quantity, unitPrice) VALUES (?, ?, ?, ?, ?)"
-        )
-        try statement.execute(arguments: [orderId, productId, status, quantity, unitPrice])
-        id = db.lastInsertedRowID
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.id.stringValue] = id
+        container[CodingKeys.orderId.stringValue] = orderId
+        container[CodingKeys.productId.stringValue] = productId
+        container[CodingKeys.status.stringValue] = status
+        container[CodingKeys.quantity.stringValue] = quantity
+        container[CodingKeys.unitPrice.stringValue] = unitPrice
     }
 }
 
 extension OrderHistoryEntry {
-    mutating func insertCached(_ db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO orderHistory (orderId, orderLineId, userId, fromStatus, toStatus, changedAt) VALUES (?, ?, ?, ?, ?, ?)"
-        )
-        try statement.execute(arguments: [orderId, orderLineId, userId, fromStatus, toStatus, DatabaseDate(changedAt)])
-        id = db.lastInsertedRowID
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.id.stringValue] = id
+        container[CodingKeys.orderId.stringValue] = orderId
+        container[CodingKeys.orderLineId.stringValue] = orderLineId
+        container[CodingKeys.userId.stringValue] = userId
+        container[CodingKeys.fromStatus.stringValue] = fromStatus
+        container[CodingKeys.toStatus.stringValue] = toStatus
+        container[CodingKeys.changedAt.stringValue] = DatabaseDate(changedAt)
     }
 }

@@ -20,7 +20,7 @@ public enum OrderWorkflow {
     /// Records a new order (no previous status).
     static func recordCreation(_ db: Database, orderID: Int64, by userID: Int64?, at now: Date) throws {
         var entry = OrderHistoryEntry(orderId: orderID, userId: userID, fromStatus: nil, toStatus: OrderStatus.new.rawValue, changedAt: now)
-        try entry.insertCached(db)
+        try entry.insert(db)
     }
 
     /// Sets an order's status (an owner or employee marking it paid). A done order stays done.

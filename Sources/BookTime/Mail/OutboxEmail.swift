@@ -59,20 +59,21 @@ extension OutboxEmail: FetchableRecord, MutablePersistableRecord {
 }
 
 extension OutboxEmail {
-    /// `insert(db)` through one cached statement, for the email every order queues (see
-    /// `Order.insertCached`; `OrderInsertTests` checks both write the same row).
-    mutating func insertCached(_ db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO emailOutbox (toAddress, fromAddress, subject, body, htmlBody, replyTo, status, attempts, nextAttemptAt, lastError, createdAt, sentAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        try statement.execute(arguments: [
-            toAddress, fromAddress, subject, body, htmlBody, replyTo, status, attempts, DatabaseDate(nextAttemptAt), lastError, DatabaseDate(createdAt),
-            sentAt.map(DatabaseDate.init),
-        ])
-        id = db.lastInsertedRowID
+    /// Columns by hand, dates as `DatabaseDate`: every order queues one (see `Order.encode(to:)`).
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.id.stringValue] = id
+        container[CodingKeys.toAddress.stringValue] = toAddress
+        container[CodingKeys.fromAddress.stringValue] = fromAddress
+        container[CodingKeys.subject.stringValue] = subject
+        container[CodingKeys.body.stringValue] = body
+        container[CodingKeys.htmlBody.stringValue] = htmlBody
+        container[CodingKeys.replyTo.stringValue] = replyTo
+        container[CodingKeys.status.stringValue] = status
+        container[CodingKeys.attempts.stringValue] = attempts
+        container[CodingKeys.nextAttemptAt.stringValue] = DatabaseDate(nextAttemptAt)
+        container[CodingKeys.lastError.stringValue] = lastError
+        container[CodingKeys.createdAt.stringValue] = DatabaseDate(createdAt)
+        container[CodingKeys.sentAt.stringValue] = sentAt.map(DatabaseDate.init)
     }
 }
 
