@@ -32,7 +32,6 @@ struct AddressController {
         }
 
         let addresses: [Entry]
-        let hasAddresses: Bool
         let createURL = Routes.addressCreate
     }
 
@@ -43,7 +42,7 @@ struct AddressController {
                 countryName: $0.countryName, updateURL: Routes.addressUpdate(id: $0.id ?? 0), deleteURL: Routes.addressDelete(id: $0.id ?? 0)
             )
         }
-        return views.render("address_list", page: ListPage(addresses: entries, hasAddresses: !entries.isEmpty), title: "Your addresses", request: request, context: context)
+        return views.render("address_list", page: ListPage(addresses: entries), title: "Your addresses", request: request, context: context)
     }
 
     @Sendable func createForm(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -104,7 +104,7 @@ enum AdminForm {
                 )
             }
             return AdminFormPage.Inline(
-                title: inline.title, headers: inline.columns.map(\.label) + inline.fields.map(\.label), rows: rows, hasRows: !rows.isEmpty
+                title: inline.title, headers: inline.columns.map(\.label) + inline.fields.map(\.label), rows: rows
             )
         }
         let heading = record.map { "\(model.can(.change) ? "Change" : "View") \(model.label.lowercased()): \($0.title)" } ?? "Add \(model.label.lowercased())"

@@ -120,7 +120,6 @@ struct AdminFormPage {
         let title: String
         let headers: [String]
         let rows: [InlineRow]
-        let hasRows: Bool
     }
 
     struct Link {

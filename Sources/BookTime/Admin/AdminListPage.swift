@@ -78,13 +78,10 @@ struct AdminListPage {
     /// The list's current query, so a POST can come back to the same view.
     let queryString: String
     let filters: [Filter]
-    let hasFilters: Bool
     let headers: [Header]
     let editableHeaders: [String]
     let rows: [Row]
-    let hasRows: Bool
     let actions: [AdminChoice]
-    let hasActions: Bool
     let hasListEditable: Bool
     let countText: String
     /// More rows match than this page shows: offer to act on all of them.
@@ -122,7 +119,6 @@ struct AdminListPage {
                 )
             }
         }
-        hasFilters = !filters.isEmpty
         queryString = String(Self.queryString(query).dropFirst())
         hiddenQuery = query.filters.sorted { $0.key < $1.key }.map { QueryField(name: $0.key, value: $0.value) }
             + (query.sort.map { [QueryField(name: "o", value: $0)] } ?? [])
@@ -155,12 +151,10 @@ struct AdminListPage {
             }
             return Row(id: row.id, cells: cells, inputs: extra.map(input))
         }
-        hasRows = !rows.isEmpty
         actions = model.actions.map { AdminChoice(value: $0.name, label: $0.label) }
             + (model.can(.delete) ? [AdminChoice(value: "delete_selected", label: "Delete selected \(model.plural.lowercased())")] : [])
-        hasActions = !actions.isEmpty
 
-        canSelectAcross = hasActions && total > rows.count
+        canSelectAcross = !actions.isEmpty && total > rows.count
         countText = model.counted(total)
         (pageText, previousURL, nextURL) = Self.pager(total: total, query: query, url: url)
     }

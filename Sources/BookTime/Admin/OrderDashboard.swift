@@ -73,7 +73,6 @@ struct OrderDashboard {
         let dates: [DateInput]
         let headers: [AdminListPage.Header]
         let rows: [[String]]
-        let hasRows: Bool
         let countText: String
         let csvURL: String
         let previousURL: String?
@@ -112,7 +111,7 @@ struct OrderDashboard {
                     Page.DateInput(label: "\(name == "date_added" ? "Added" : "Updated") \(word)", name: name + suffix, value: query.filters[name + suffix] ?? "")
                 }
             },
-            headers: AdminListPage.headers(model, query: query, url: url), rows: rows.map { cells(of: $0, model: model, plain: false) }, hasRows: !rows.isEmpty,
+            headers: AdminListPage.headers(model, query: query, url: url), rows: rows.map { cells(of: $0, model: model, plain: false) },
             countText: model.counted(total),
             csvURL: Self.path + (csvQuery.isEmpty ? "?format=csv" : csvQuery + "&format=csv"),
             previousURL: pager.previous, nextURL: pager.next, pageText: pager.text

@@ -17,7 +17,6 @@ struct BasketPage {
     }
 
     let lines: [Line]
-    let hasLines: Bool
     let totalText: String
     let errors: [String]
     let signedIn: Bool
@@ -35,7 +34,6 @@ struct BasketPage {
                 lineTotalText: currency.format(item.lineTotal), unavailable: !item.available
             )
         }
-        self.hasLines = !items.isEmpty
         self.totalText = currency.format(items.reduce(0) { $0 + $1.lineTotal })
         self.errors = errors
         self.signedIn = signedIn
@@ -58,7 +56,6 @@ extension BasketPage: MustacheParent {
     func child(named key: String) -> Any? {
         switch key {
         case "lines": lines
-        case "hasLines": hasLines
         case "totalText": totalText
         case "errors": errors
         case "signedIn": signedIn

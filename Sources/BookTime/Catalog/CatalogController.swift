@@ -78,7 +78,6 @@ struct CatalogController {
         let priceText: String
         let paragraphs: [String]
         let tags: [TagLink]
-        let hasTags: Bool
         let pictures: [Picture]
         let hasSeveralPictures: Bool
         let mainImageURL: String
@@ -108,8 +107,7 @@ struct CatalogController {
         return DetailPage(
             title: product.name, productID: id, name: product.name, author: product.author, hasAuthor: !product.author.isEmpty,
             priceText: currency.format(product.price), paragraphs: paragraphs(product.description),
-            tags: detail.tags.map { .init(name: $0.name, url: Routes.products(tag: $0.slug)) }, hasTags: !detail.tags.isEmpty,
-            pictures: pictures, hasSeveralPictures: pictures.count > 1,
+            tags: detail.tags.map { .init(name: $0.name, url: Routes.products(tag: $0.slug)) }, pictures: pictures, hasSeveralPictures: pictures.count > 1,
             mainImageURL: pictures.first?.imageURL ?? Routes.cover(slug: product.slug),
             inStockText: product.isAvailable ? "Yes" : "Out of stock", canBuy: product.isAvailable,
             updated: monthAndYear(product.dateUpdated)

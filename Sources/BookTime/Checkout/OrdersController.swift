@@ -24,7 +24,6 @@ struct OrdersController {
         }
 
         let orders: [Entry]
-        let hasOrders: Bool
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -35,7 +34,7 @@ struct OrdersController {
                 summary: summary.items.joined(separator: ", "), totalText: currency.format(summary.total), status: summary.order.status.label
             )
         }
-        return views.render("orders_list", page: ListPage(orders: entries, hasOrders: !entries.isEmpty), title: "Your orders", request: request, context: context)
+        return views.render("orders_list", page: ListPage(orders: entries), title: "Your orders", request: request, context: context)
     }
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -28,7 +28,6 @@ struct CompanyController {
         }
 
         let tags: [TagLink]
-        let hasTags: Bool
     }
 
     /// Django's `TemplateView(template_name="home.html")`, plus the catalogue's subjects.
@@ -36,7 +35,7 @@ struct CompanyController {
         let version = catalogVersion.current
         return try await views.renderCached("company_home", key: "v\(version)", request: request, context: context) {
             let tags = try await db.tagSummaries().map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
-            return HomePage(tags: tags, hasTags: !tags.isEmpty)
+            return HomePage(tags: tags)
         }
     }
 

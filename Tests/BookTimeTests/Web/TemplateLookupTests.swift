@@ -79,3 +79,15 @@ import Testing
         }
     }
 }
+
+extension TemplateLookupTests {
+    /// Templates test lists with swift-mustache's `empty()` instead of a `has*` flag beside each list.
+    @Test func emptyTransformGuardsAList() throws {
+        var library = MustacheLibrary()
+        try library.register("{{^empty(page.lines)}}<ul>{{#page.lines}}<li>{{name}}</li>{{/page.lines}}</ul>{{/empty(page.lines)}}{{#empty(page.lines)}}Empty{{/empty(page.lines)}}", named: "t")
+        let full = BasketPage(items: [Self.item], errors: [], signedIn: false, currency: .gbp)
+        let none = BasketPage(items: [], errors: [], signedIn: false, currency: .gbp)
+        #expect(library.render(["page": full], withTemplate: "t") == "<ul><li>Emma</li></ul>")
+        #expect(library.render(["page": none], withTemplate: "t") == "Empty")
+    }
+}
