@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// Sign-up, sign-in, sign-out and the account page (the book's chapter 4, plus logout).
+/// Sign-up, sign-in, sign-out and the account page.
 struct AccountsController {
     let db: AppDatabase
     let views: Views

@@ -54,8 +54,8 @@ public struct NewAccount: Sendable {
 extension AppDatabase {
     /// Creates an account with the given role. The password is checked against the policy and
     /// hashed off the event loop; the email is unique whatever its case. The password is hashed
-    /// before the email is looked up, so a taken address answers as slowly as a free one (sign-up
-    /// timing used to tell which addresses have accounts: 3 ms against 288 ms).
+    /// before the email is looked up, so a taken address answers as slowly as a free one (a quick
+    /// "taken" would tell which addresses have accounts).
     @discardableResult
     public func createUser(email rawEmail: String, password: String, role: Role) async throws -> User {
         let account = try await prepareAccount(email: rawEmail, password: password, role: role)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 
-/// The book's two reports (§6.5) on the owners and central office sites, drawn as SVG.
+/// The two reports (orders per day, most bought products) on the owners and central office sites, drawn as SVG.
 enum AdminReports {
     static let periods = [30, 60, 90]
 

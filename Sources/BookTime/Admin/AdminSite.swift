@@ -1,4 +1,4 @@
-/// One of the book's three back-office sites (§6.3): who may enter, how it looks, which models
+/// One of the three back-office sites (owners, central office, dispatch): who may enter, how it looks, which models
 /// it registers with which rules, and whether it has reports and invoices.
 struct AdminSite: Sendable {
     enum Kind: String, Sendable, CaseIterable {

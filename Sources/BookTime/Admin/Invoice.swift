@@ -1,6 +1,6 @@
 import Foundation
 
-/// The book's invoice (§6.6), with the prices paid and a total: one view model for the HTML page
+/// An order's invoice, with the prices paid and a total: one view model for the HTML page
 /// and the PDF.
 struct Invoice {
     struct Line {

@@ -129,7 +129,9 @@ extension AppDatabase {
 
     /// At sign-in: the visitor's basket merges into the user's open basket (quantities of the same
     /// product added, capped at 10) and the emptied one is deleted; with only one of them, that one
-    /// is the user's. Returns the basket the session should point at (the book's bugs 3–5 fixed).
+    /// is the user's. Returns the basket the session should point at. A signed-in user therefore
+    /// never ends up with two open baskets, never loses the lines added while signed out, and never
+    /// takes over a basket that belongs to someone else.
     func basketAtSignIn(userID: Int64, sessionBasketID: Int64?) async throws -> Int64? {
         try await dbWriter.write { db in
             let owned = try Basket.filter(Basket.Columns.userId == userID && Basket.Columns.status == BasketStatus.open)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 
-/// The shop front of the book's chapter 3: product lists by tag, product pages, search, images.
+/// The shop front: product lists by tag, product pages, search, images.
 struct CatalogController {
     let db: AppDatabase
     let views: Views

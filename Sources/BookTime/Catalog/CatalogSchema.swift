@@ -149,9 +149,10 @@ enum CatalogSchema {
     /// other connections never see it.
     static let searchIndexedByWriter = "search_index_by_writer"
 
-    /// Migration `0017_bulk_search_index`: a new product and each tag link used to rewrite the
-    /// product's search row once each (an insert, then an FTS update per tag). While the flag is
-    /// set, those two triggers stand aside and the writer inserts the finished row once.
+    /// Migration `0017_bulk_search_index`: without it a new product and each of its tag links
+    /// would rewrite the product's search row once each (an insert, then an FTS update per tag).
+    /// While the flag is set, those two triggers stand aside and the writer inserts the finished
+    /// row once.
     static func letBulkWritersIndexSearch(_ db: Database) throws {
         let unlessBulk = "WHEN NOT EXISTS (SELECT 1 FROM setting WHERE key = '\(searchIndexedByWriter)')"
         try db.execute(

@@ -145,55 +145,54 @@ public struct OrderHistoryEntry: Codable, Sendable, Equatable, Identifiable, Fet
 
 // MARK: - Encoding for writes
 
-// Checkout writes these rows on every order. GRDB's Codable encoding builds a new container per
-// record and formats its dates through `DateFormatter` (ICU on Linux), which costs several times
-// the insert itself; these records encode their columns by hand instead (GRDB's
-// `encode(to:)` customisation point) and bind dates as `DatabaseDate`. `insert(db)` still writes
-// them, through GRDB's cached statements. Column names come from the records' `CodingKeys`, which
-// also decode them; `RecordEncodingTests` checks every column of each table is written.
+// Checkout writes these rows on every order. GRDB's Codable encoding formats dates through
+// `DateFormatter` (ICU on Linux), which costs several times the insert itself; these records list
+// their columns once (`ListedColumnsRecord`: GRDB's `encode(to:)` and checkout's `insertFast` both
+// read the list) and bind dates as `DatabaseDate`. Column names come from the records'
+// `CodingKeys`, which also decode them.
 
-extension Order {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.stringValue] = id
-        container[CodingKeys.userId.stringValue] = userId
-        container[CodingKeys.basketId.stringValue] = basketId
-        container[CodingKeys.status.stringValue] = status
-        container[CodingKeys.billingName.stringValue] = billingName
-        container[CodingKeys.billingAddress1.stringValue] = billingAddress1
-        container[CodingKeys.billingAddress2.stringValue] = billingAddress2
-        container[CodingKeys.billingZipCode.stringValue] = billingZipCode
-        container[CodingKeys.billingCity.stringValue] = billingCity
-        container[CodingKeys.billingCountry.stringValue] = billingCountry
-        container[CodingKeys.shippingName.stringValue] = shippingName
-        container[CodingKeys.shippingAddress1.stringValue] = shippingAddress1
-        container[CodingKeys.shippingAddress2.stringValue] = shippingAddress2
-        container[CodingKeys.shippingZipCode.stringValue] = shippingZipCode
-        container[CodingKeys.shippingCity.stringValue] = shippingCity
-        container[CodingKeys.shippingCountry.stringValue] = shippingCountry
-        container[CodingKeys.dateAdded.stringValue] = DatabaseDate(dateAdded)
-        container[CodingKeys.dateUpdated.stringValue] = DatabaseDate(dateUpdated)
-    }
+extension Order: ListedColumnsRecord {
+    public static let writtenColumns: [WrittenColumn<Order>] = [
+        WrittenColumn(CodingKeys.id.stringValue) { $0.id },
+        WrittenColumn(CodingKeys.userId.stringValue) { $0.userId },
+        WrittenColumn(CodingKeys.basketId.stringValue) { $0.basketId },
+        WrittenColumn(CodingKeys.status.stringValue) { $0.status },
+        WrittenColumn(CodingKeys.billingName.stringValue) { $0.billingName },
+        WrittenColumn(CodingKeys.billingAddress1.stringValue) { $0.billingAddress1 },
+        WrittenColumn(CodingKeys.billingAddress2.stringValue) { $0.billingAddress2 },
+        WrittenColumn(CodingKeys.billingZipCode.stringValue) { $0.billingZipCode },
+        WrittenColumn(CodingKeys.billingCity.stringValue) { $0.billingCity },
+        WrittenColumn(CodingKeys.billingCountry.stringValue) { $0.billingCountry },
+        WrittenColumn(CodingKeys.shippingName.stringValue) { $0.shippingName },
+        WrittenColumn(CodingKeys.shippingAddress1.stringValue) { $0.shippingAddress1 },
+        WrittenColumn(CodingKeys.shippingAddress2.stringValue) { $0.shippingAddress2 },
+        WrittenColumn(CodingKeys.shippingZipCode.stringValue) { $0.shippingZipCode },
+        WrittenColumn(CodingKeys.shippingCity.stringValue) { $0.shippingCity },
+        WrittenColumn(CodingKeys.shippingCountry.stringValue) { $0.shippingCountry },
+        WrittenColumn(CodingKeys.dateAdded.stringValue) { DatabaseDate($0.dateAdded) },
+        WrittenColumn(CodingKeys.dateUpdated.stringValue) { DatabaseDate($0.dateUpdated) },
+    ]
 }
 
-extension OrderLine {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.stringValue] = id
-        container[CodingKeys.orderId.stringValue] = orderId
-        container[CodingKeys.productId.stringValue] = productId
-        container[CodingKeys.status.stringValue] = status
-        container[CodingKeys.quantity.stringValue] = quantity
-        container[CodingKeys.unitPrice.stringValue] = unitPrice
-    }
+extension OrderLine: ListedColumnsRecord {
+    public static let writtenColumns: [WrittenColumn<OrderLine>] = [
+        WrittenColumn(CodingKeys.id.stringValue) { $0.id },
+        WrittenColumn(CodingKeys.orderId.stringValue) { $0.orderId },
+        WrittenColumn(CodingKeys.productId.stringValue) { $0.productId },
+        WrittenColumn(CodingKeys.status.stringValue) { $0.status },
+        WrittenColumn(CodingKeys.quantity.stringValue) { $0.quantity },
+        WrittenColumn(CodingKeys.unitPrice.stringValue) { $0.unitPrice },
+    ]
 }
 
-extension OrderHistoryEntry {
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.stringValue] = id
-        container[CodingKeys.orderId.stringValue] = orderId
-        container[CodingKeys.orderLineId.stringValue] = orderLineId
-        container[CodingKeys.userId.stringValue] = userId
-        container[CodingKeys.fromStatus.stringValue] = fromStatus
-        container[CodingKeys.toStatus.stringValue] = toStatus
-        container[CodingKeys.changedAt.stringValue] = DatabaseDate(changedAt)
-    }
+extension OrderHistoryEntry: ListedColumnsRecord {
+    public static let writtenColumns: [WrittenColumn<OrderHistoryEntry>] = [
+        WrittenColumn(CodingKeys.id.stringValue) { $0.id },
+        WrittenColumn(CodingKeys.orderId.stringValue) { $0.orderId },
+        WrittenColumn(CodingKeys.orderLineId.stringValue) { $0.orderLineId },
+        WrittenColumn(CodingKeys.userId.stringValue) { $0.userId },
+        WrittenColumn(CodingKeys.fromStatus.stringValue) { $0.fromStatus },
+        WrittenColumn(CodingKeys.toStatus.stringValue) { $0.toStatus },
+        WrittenColumn(CodingKeys.changedAt.stringValue) { DatabaseDate($0.changedAt) },
+    ]
 }

@@ -125,7 +125,7 @@ enum OrderEmail {
     /// Queues the email about `orderID`, if it has anything to say.
     static func enqueue(_ kind: Kind, _ db: Database, orderID: Int64, settings: OrderEmailSettings, now: Date) throws {
         guard var email = try make(kind, db, orderID: orderID, settings: settings, now: now) else { return }
-        try email.insert(db)
+        try email.insertFast(db)
     }
 }
 

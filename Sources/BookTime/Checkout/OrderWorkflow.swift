@@ -20,7 +20,7 @@ public enum OrderWorkflow {
     /// Records a new order (no previous status).
     static func recordCreation(_ db: Database, orderID: Int64, by userID: Int64?, at now: Date) throws {
         var entry = OrderHistoryEntry(orderId: orderID, userId: userID, fromStatus: nil, toStatus: OrderStatus.new.rawValue, changedAt: now)
-        try entry.insert(db)
+        try entry.insertFast(db)
     }
 
     /// Sets an order's status (an owner or employee marking it paid). A done order stays done.
@@ -36,7 +36,7 @@ public enum OrderWorkflow {
         order.dateUpdated = now
         try order.update(db)
         var entry = OrderHistoryEntry(orderId: orderID, userId: userID, fromStatus: previous.rawValue, toStatus: status.rawValue, changedAt: now)
-        try entry.insert(db)
+        try entry.insertFast(db)
         if status == .paid, let notify { try OrderEmail.enqueue(.paid, db, orderID: orderID, settings: notify, now: now) }
     }
 
@@ -54,7 +54,7 @@ public enum OrderWorkflow {
         var entry = OrderHistoryEntry(
             orderId: line.orderId, orderLineId: lineID, userId: userID, fromStatus: previous.rawValue, toStatus: status.rawValue, changedAt: now
         )
-        try entry.insert(db)
+        try entry.insertFast(db)
         try db.execute(sql: "UPDATE shopOrder SET dateUpdated = ? WHERE id = ?", arguments: [now, line.orderId])
         let open = try Int.fetchOne(
             db, sql: "SELECT COUNT(*) FROM orderLine WHERE orderId = ? AND status NOT IN (?, ?)",

@@ -73,13 +73,13 @@ extension AppDatabase {
             }
 
             var order = Order(userId: userID, basketId: basketID, billing: billing, shipping: shipping, now: now)
-            try order.insert(db)
+            try order.insertFast(db)
             guard let orderID = order.id else { throw CheckoutError.emptyBasket }
             for line in lines {
                 var orderLine = OrderLine(
                     orderId: orderID, productId: line.productId, quantity: line.quantity, unitPrice: products[line.productId]?.price ?? 0
                 )
-                try orderLine.insert(db)
+                try orderLine.insertFast(db)
             }
             try OrderWorkflow.recordCreation(db, orderID: orderID, by: userID, at: now)
             try db.cachedStatement(sql: "UPDATE basket SET status = ? WHERE id = ?").execute(arguments: [BasketStatus.submitted, basketID])
@@ -90,7 +90,7 @@ extension AppDatabase {
                 OrderEmail.Line(name: products[line.productId]?.name ?? "", quantity: line.quantity, unitPrice: products[line.productId]?.price ?? 0)
             }
             var confirmation = OrderEmail.make(.confirmation, order: order, to: customer, lines: emailLines, settings: email, now: now)
-            try confirmation.insert(db)
+            try confirmation.insertFast(db)
             return order
         }
     }

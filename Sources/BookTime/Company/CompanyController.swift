@@ -1,7 +1,7 @@
 import Hummingbird
 import Logging
 
-/// The company site of the book's chapter 2: home, about us and the contact form.
+/// The company pages: home, about us and the contact form.
 struct CompanyController {
     let db: AppDatabase
     let views: Views

@@ -58,23 +58,23 @@ extension OutboxEmail: FetchableRecord, MutablePersistableRecord {
     }
 }
 
-extension OutboxEmail {
-    /// Columns by hand, dates as `DatabaseDate`: every order queues one (see `Order.encode(to:)`).
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.stringValue] = id
-        container[CodingKeys.toAddress.stringValue] = toAddress
-        container[CodingKeys.fromAddress.stringValue] = fromAddress
-        container[CodingKeys.subject.stringValue] = subject
-        container[CodingKeys.body.stringValue] = body
-        container[CodingKeys.htmlBody.stringValue] = htmlBody
-        container[CodingKeys.replyTo.stringValue] = replyTo
-        container[CodingKeys.status.stringValue] = status
-        container[CodingKeys.attempts.stringValue] = attempts
-        container[CodingKeys.nextAttemptAt.stringValue] = DatabaseDate(nextAttemptAt)
-        container[CodingKeys.lastError.stringValue] = lastError
-        container[CodingKeys.createdAt.stringValue] = DatabaseDate(createdAt)
-        container[CodingKeys.sentAt.stringValue] = sentAt.map(DatabaseDate.init)
-    }
+/// Columns listed once, dates as `DatabaseDate`: every order queues one (see `ListedColumnsRecord`).
+extension OutboxEmail: ListedColumnsRecord {
+    public static let writtenColumns: [WrittenColumn<OutboxEmail>] = [
+        WrittenColumn(CodingKeys.id.stringValue) { $0.id },
+        WrittenColumn(CodingKeys.toAddress.stringValue) { $0.toAddress },
+        WrittenColumn(CodingKeys.fromAddress.stringValue) { $0.fromAddress },
+        WrittenColumn(CodingKeys.subject.stringValue) { $0.subject },
+        WrittenColumn(CodingKeys.body.stringValue) { $0.body },
+        WrittenColumn(CodingKeys.htmlBody.stringValue) { $0.htmlBody },
+        WrittenColumn(CodingKeys.replyTo.stringValue) { $0.replyTo },
+        WrittenColumn(CodingKeys.status.stringValue) { $0.status },
+        WrittenColumn(CodingKeys.attempts.stringValue) { $0.attempts },
+        WrittenColumn(CodingKeys.nextAttemptAt.stringValue) { DatabaseDate($0.nextAttemptAt) },
+        WrittenColumn(CodingKeys.lastError.stringValue) { $0.lastError },
+        WrittenColumn(CodingKeys.createdAt.stringValue) { DatabaseDate($0.createdAt) },
+        WrittenColumn(CodingKeys.sentAt.stringValue) { $0.sentAt.map(DatabaseDate.init) },
+    ]
 }
 
 extension DerivableRequest<OutboxEmail> {

@@ -4,17 +4,26 @@ import Testing
 
 @testable import BookTime
 
-/// The records checkout writes encode their columns by hand (`encode(to:)`, for speed): each must
-/// write every column of its table, dates as GRDB writes them, and read back as it was.
+/// The records checkout writes list their columns once (`ListedColumnsRecord`, for speed): the
+/// list must cover every column of the table, dates as GRDB writes them; GRDB's `insert` and
+/// `insertFast` must write the same row, and it must read back as it was.
 @Suite struct RecordEncodingTests {
-    /// What `record` writes, checked against the table's columns; returns the stored row.
-    static func check<Record: MutablePersistableRecord & FetchableRecord & Equatable>(
+    /// What `record` writes, checked against the table's columns and against GRDB's insert.
+    static func check<Record: ListedColumnsRecord & FetchableRecord & Equatable>(
         _ db: Database, _ record: inout Record, dates: [String: Date]
     ) throws {
         let written = Set(try record.databaseDictionary.keys)
         let columns = Set(try db.columns(in: Record.databaseTableName).map(\.name))
         #expect(written == columns, "\(Record.databaseTableName) writes every column and no other")
-        try record.insert(db)
+        var viaGRDB = record
+        try viaGRDB.insert(db)
+        let grdbRow = try #require(try Row.fetchOne(db, sql: "SELECT * FROM \(Record.databaseTableName) WHERE id = ?", arguments: [viaGRDB.id]))
+        try db.execute(sql: "DELETE FROM \(Record.databaseTableName) WHERE id = ?", arguments: [viaGRDB.id])
+        try record.insertFast(db)
+        #expect(record.id != nil)
+        let fastRow = try #require(try Row.fetchOne(db, sql: "SELECT * FROM \(Record.databaseTableName) WHERE id = ?", arguments: [record.id]))
+        #expect(Dictionary(uniqueKeysWithValues: fastRow.filter { $0.0 != "id" }.map { ($0.0, $0.1) })
+            == Dictionary(uniqueKeysWithValues: grdbRow.filter { $0.0 != "id" }.map { ($0.0, $0.1) }), "insertFast writes what insert writes")
         let row = try #require(try Row.fetchOne(db, sql: "SELECT * FROM \(Record.databaseTableName) WHERE rowid = ?", arguments: [db.lastInsertedRowID]))
         for (column, date) in dates {
             #expect(row[column] as String? == String.fromDatabaseValue(date.databaseValue), "\(column) as GRDB writes a Date")
