@@ -40,7 +40,7 @@ struct CreateUser: AsyncParsableCommand {
             defer { try? db.close() }
             try db.migrate()
             do {
-                let user = try await db.createUser(email: email, password: password, role: role)
+                let user = try await db.users.createUser(email: email, password: password, role: role)
                 print("Created \(role.rawValue) \(user.email).")
             } catch let error as AccountError {
                 throw CLIError(message: error.description)

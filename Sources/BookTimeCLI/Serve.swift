@@ -58,7 +58,7 @@ struct Serve: AsyncParsableCommand {
                 print("Applied migrations: \(applied.joined(separator: ", ")).")
             }
             // A new database, or one without an owner (a copy of booktime.db.example): one owner.
-            if let owner = try await db.createFirstOwner() {
+            if let owner = try await db.users.createFirstOwner() {
                 print("Owner account: \(owner.email)  password: \(owner.password)  (shown only now; keep it safe)")
             }
             let app = try await buildApplication(config, database: db) { url in

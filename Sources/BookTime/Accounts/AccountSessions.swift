@@ -35,7 +35,7 @@ struct AccountSessions: Sendable {
     func user(id: Int64) async throws -> SignedInUser? {
         let signer = signer
         return try await users.value(for: id) { db in
-            try AppDatabase.userWithRoles(db, id: id).map { user, roles in
+            try UserStore.userWithRoles(db, id: id).map { user, roles in
                 SignedInUser(current: CurrentUser(id: id, email: user.email, roles: roles), authHash: Self.authHash(for: user, signer: signer))
             }
         }
@@ -60,9 +60,9 @@ struct AccountSessions: Sendable {
         var session = context.sessions.session ?? AppSession()
         session.userID = id
         session.authHash = authHash(for: user)
-        session.basketID = try await db.basketAtSignIn(userID: id, sessionBasketID: session.basketID)
+        session.basketID = try await db.baskets.basketAtSignIn(userID: id, sessionBasketID: session.basketID)
         context.sessions.createSession(session, expiresIn: Self.lifetime)
-        try await db.recordLogin(userID: id)
+        try await db.users.recordLogin(userID: id)
     }
 
     /// Ends the session: the middleware deletes its row and expires the cookie.

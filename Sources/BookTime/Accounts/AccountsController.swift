@@ -42,11 +42,11 @@ struct AccountsController {
             validator = failure.validator
         case .success(let signup):
             do {
-                let user = try await db.createUser(email: signup.email, password: signup.password, role: .customer)
+                let user = try await db.users.createUser(email: signup.email, password: signup.password, role: .customer)
                 context.logger.info("New signup for email=\(user.email) through SignupView")
                 try await sessions.signIn(user, request: request, context: context)
                 context.logger.info("Sending signup email for email=\(user.email)")
-                try await db.enqueueEmail(welcomeEmail(to: user.email))
+                try await db.outbox.enqueueEmail(welcomeEmail(to: user.email))
                 context.flash.add(.info, "You signed up successfully.")
                 return .redirect(to: LocalRedirect.target(next), type: .normal)
             } catch let error as AccountError {
@@ -115,7 +115,7 @@ struct AccountsController {
     }
 
     @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let current = context.currentUser, let (user, _) = try await db.userWithRoles(id: current.id) else {
+        guard let current = context.currentUser, let (user, _) = try await db.users.userWithRoles(id: current.id) else {
             throw HTTPError(.notFound)
         }
         let page = AccountPage(email: user.email, dateJoined: utcLongDate(user.dateJoined))

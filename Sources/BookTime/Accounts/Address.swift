@@ -44,9 +44,18 @@ extension Address: FetchableRecord, MutablePersistableRecord {
 }
 
 /// The address book, always through the owner: another user's address is simply not found.
+/// The database side of customers' saved addresses.
+public struct AddressStore: Sendable {
+    let db: AppDatabase
+}
+
 extension AppDatabase {
+    public var addresses: AddressStore { AddressStore(db: self) }
+}
+
+extension AddressStore {
     public func addresses(userID: Int64) async throws -> [Address] {
-        try await reader.read { db in try Self.addresses(db, userID: userID) }
+        try await db.reader.read { db in try Self.addresses(db, userID: userID) }
     }
 
     static func addresses(_ db: Database, userID: Int64) throws -> [Address] {
@@ -54,14 +63,14 @@ extension AppDatabase {
     }
 
     public func address(id: Int64, userID: Int64) async throws -> Address? {
-        try await reader.read { db in
+        try await db.reader.read { db in
             try Address.filter(key: id).filter(Address.Columns.userId == userID).fetchOne(db)
         }
     }
 
     @discardableResult
     public func saveAddress(_ address: Address) async throws -> Address {
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             var address = address
             try address.save(db)
             return address
@@ -70,7 +79,7 @@ extension AppDatabase {
 
     /// False when there was no such address of this user.
     public func deleteAddress(id: Int64, userID: Int64) async throws -> Bool {
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             try Address.filter(key: id).filter(Address.Columns.userId == userID).deleteAll(db) > 0
         }
     }

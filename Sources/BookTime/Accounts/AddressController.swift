@@ -58,7 +58,7 @@ struct AddressController {
         case .success(let form):
             var address = Address(userId: userID, name: "", address1: "", zipCode: "", city: "", country: "")
             form.apply(to: &address)
-            try await db.saveAddress(address)
+            try await db.addresses.saveAddress(address)
             context.flash.add(.success, "The address was added.")
             // Back to where the visitor came from (the checkout's "add a new one").
             return .redirect(to: LocalRedirect.target(request.uri.queryParameters.get("next"), default: Routes.addressList), type: .normal)
@@ -78,7 +78,7 @@ struct AddressController {
             return formPage(failure.validator, isNew: false, id: address.id, request: request, context: context, status: .unprocessableContent)
         case .success(let form):
             form.apply(to: &address)
-            try await db.saveAddress(address)
+            try await db.addresses.saveAddress(address)
             context.flash.add(.success, "The address was updated.")
             return .redirect(to: Routes.addressList, type: .normal)
         }
@@ -98,7 +98,7 @@ struct AddressController {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try addressID(context)
-        guard try await db.deleteAddress(id: id, userID: try userID(context)) else { throw HTTPError(.notFound) }
+        guard try await db.addresses.deleteAddress(id: id, userID: try userID(context)) else { throw HTTPError(.notFound) }
         context.flash.add(.success, "The address was deleted.")
         return .redirect(to: Routes.addressList, type: .normal)
     }
@@ -135,7 +135,7 @@ struct AddressController {
 
     /// The user's own address with the id in the path; 404 for anyone else's or a missing one.
     private func ownedAddress(_ context: AppRequestContext) async throws -> Address {
-        guard let address = try await db.address(id: try addressID(context), userID: try userID(context)) else { throw HTTPError(.notFound) }
+        guard let address = try await db.addresses.address(id: try addressID(context), userID: try userID(context)) else { throw HTTPError(.notFound) }
         return address
     }
 }

@@ -10,6 +10,6 @@ final class AddressReads: Sendable {
     }
 
     func addresses(userID: Int64) async throws -> [Address] {
-        try await cache.value(for: userID) { db in try AppDatabase.addresses(db, userID: userID) }
+        try await cache.value(for: userID) { db in try AddressStore.addresses(db, userID: userID) }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-extension AppDatabase {
+extension UserStore {
     /// Django's `authenticate(email=, password=)`: the active user with this email and password.
     ///
     /// Every path spends one bcrypt verification at the same cost, so an unknown email takes as
@@ -21,7 +21,7 @@ extension AppDatabase {
     /// Sets a new password (already checked against the policy) for `userID`.
     public func setPassword(userID: Int64, to password: String) async throws {
         let hash = try await PasswordHasher.hash(password)
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             try db.execute(sql: "UPDATE user SET passwordHash = ? WHERE id = ?", arguments: [hash, userID])
         }
     }

@@ -3,7 +3,7 @@ import GRDB
 
 /// Single-use password-reset links valid for an hour. The emailed token is 32 random bytes; the
 /// database keeps only its SHA-256, and a token is spent in the same transaction as the new password.
-extension AppDatabase {
+extension UserStore {
     static let passwordResetLifetime: TimeInterval = 60 * 60
 
     /// A new token for the active account with this email, or nil when there is none.
@@ -19,7 +19,7 @@ extension AppDatabase {
     ) async throws -> (user: User, token: String)? {
         let token = Base64URL.randomToken()
         let tokenHash = Self.resetTokenHash(token)
-        return try await dbWriter.write { db in
+        return try await db.dbWriter.write { db in
             let user = try User.filter(User.Columns.email == email).fetchOne(db)
             guard let user, user.isActive, let userID = user.id, allowed else { return nil }
             try db.execute(
@@ -33,7 +33,7 @@ extension AppDatabase {
 
     /// The user a token can still reset, if it is known, unused and unexpired.
     func passwordResetUser(token: String, now: Date = .now) async throws -> User? {
-        try await reader.read { db in
+        try await db.reader.read { db in
             try User.fetchOne(
                 db,
                 sql: """
@@ -50,7 +50,7 @@ extension AppDatabase {
     /// user is spent too. Sessions opened with the old password end by themselves
     /// (`AccountSessions.authHash`).
     func resetPassword(token: String, newPasswordHash: String, now: Date = .now) async throws -> Bool {
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             guard
                 let userID = try Int64.fetchOne(
                     db,

@@ -41,7 +41,7 @@ struct PasswordResetController {
             )
         case .success(let resetRequest):
             let allowed = limits.resetEmailsPerAccount.allow(limits.accountKey(resetRequest.email))
-            if let (user, _) = try await db.requestPasswordReset(
+            if let (user, _) = try await db.users.requestPasswordReset(
                 email: resetRequest.email, allowed: allowed, email: { [self] user, token in resetEmail(to: user.email, token: token) }
             ) {
                 context.logger.info("Sending a password reset link to user id=\(user.id ?? 0)")
@@ -72,7 +72,7 @@ struct PasswordResetController {
 
     @Sendable func confirmForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let user = try await db.passwordResetUser(token: token) else { return invalidLink(request, context: context) }
+        guard let user = try await db.users.passwordResetUser(token: token) else { return invalidLink(request, context: context) }
         let page = SetPasswordForm.page(for: FormValidator(FormData(fields: [])), email: user.email, actionURL: request.uri.path)
         return views.render("accounts_password_reset_confirm", page: page, title: "Choose a new password", request: request, context: context)
     }
@@ -83,7 +83,7 @@ struct PasswordResetController {
             throw SignIn.tooManyAttempts(retryAfter: .seconds(60))
         }
         let token = try context.parameters.require("token")
-        guard let user = try await db.passwordResetUser(token: token) else { return invalidLink(request, context: context) }
+        guard let user = try await db.users.passwordResetUser(token: token) else { return invalidLink(request, context: context) }
         let form = try await request.formData(context: context)
         switch SetPasswordForm.validate(form, email: user.email) {
         case .failure(let failure):
@@ -94,7 +94,7 @@ struct PasswordResetController {
             )
         case .success(let newPassword):
             let hash = try await PasswordHasher.hash(newPassword.password)
-            guard try await db.resetPassword(token: token, newPasswordHash: hash) else { return invalidLink(request, context: context) }
+            guard try await db.users.resetPassword(token: token, newPasswordHash: hash) else { return invalidLink(request, context: context) }
             context.logger.info("Password reset for user id=\(user.id ?? 0)")
             if context.currentUser != nil { sessions.signOut(context: context) }
             context.flash.add(.success, "Your password has been set. You can sign in with it now.")

@@ -35,8 +35,8 @@ struct SignIn: Sendable {
                 context.logger.warning("Sign-in refused: a flood of failures for one account from many addresses")
                 throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccountEverywhere.retryAfter(account))
             }
-            if let user = try await db.authenticate(email: credentials.email, password: credentials.password),
-                let roles = try await db.userWithRoles(id: user.id ?? 0)?.roles, admits(roles)
+            if let user = try await db.users.authenticate(email: credentials.email, password: credentials.password),
+                let roles = try await db.users.userWithRoles(id: user.id ?? 0)?.roles, admits(roles)
             {
                 context.logger.info("Authentication successful for email=\(user.email)")
                 limits.failuresPerAccount.reset(here)

@@ -51,7 +51,16 @@ public struct NewAccount: Sendable {
     }
 }
 
+/// The database side of accounts: creating, authenticating, roles, password resets.
+public struct UserStore: Sendable {
+    let db: AppDatabase
+}
+
 extension AppDatabase {
+    public var users: UserStore { UserStore(db: self) }
+}
+
+extension UserStore {
     /// Creates an account with the given role. The password is checked against the policy and
     /// hashed off the event loop; the email is unique whatever its case. The password is hashed
     /// before the email is looked up, so a taken address answers as slowly as a free one (a quick
@@ -59,7 +68,7 @@ extension AppDatabase {
     @discardableResult
     public func createUser(email rawEmail: String, password: String, role: Role) async throws -> User {
         let account = try await prepareAccount(email: rawEmail, password: password, role: role)
-        return try await AccountError.mappingDuplicates { try await dbWriter.write { db in try account.insert(db) } }
+        return try await AccountError.mappingDuplicates { try await db.dbWriter.write { db in try account.insert(db) } }
     }
 
     /// The slow, checked half of making an account (policy, hashing, a taken address), done
@@ -75,11 +84,11 @@ extension AppDatabase {
     }
 
     public func userExists(email: String) async throws -> Bool {
-        try await reader.read { db in try User.filter(User.Columns.email == email).fetchCount(db) > 0 }
+        try await db.reader.read { db in try User.filter(User.Columns.email == email).fetchCount(db) > 0 }
     }
 
     public func user(email: String) async throws -> User? {
-        try await reader.read { db in try User.filter(User.Columns.email == email).fetchOne(db) }
+        try await db.reader.read { db in try User.filter(User.Columns.email == email).fetchOne(db) }
     }
 
     /// The user's roles, through the one rule in `Role.roles`.
@@ -90,7 +99,7 @@ extension AppDatabase {
 
     /// A user and their roles in one read (every request of a signed-in visitor asks this).
     public func userWithRoles(id: Int64) async throws -> (user: User, roles: Set<Role>)? {
-        try await reader.read { db in try Self.userWithRoles(db, id: id) }
+        try await db.reader.read { db in try Self.userWithRoles(db, id: id) }
     }
 
     static func userWithRoles(_ db: Database, id: Int64) throws -> (user: User, roles: Set<Role>)? {
@@ -104,14 +113,14 @@ extension AppDatabase {
     }
 
     func recordLogin(userID: Int64, at date: Date = .now) async throws {
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             try db.execute(sql: "UPDATE user SET lastLogin = ? WHERE id = ?", arguments: [date, userID])
         }
     }
 
     /// On a new database: an owner account with a random password, returned once for printing.
     public func createFirstOwner(email: String = "owner@booktime.local") async throws -> (email: String, password: String)? {
-        let hasOwner = try await reader.read { db in try User.filter(Column("isSuperuser") == true).fetchCount(db) > 0 }
+        let hasOwner = try await db.reader.read { db in try User.filter(Column("isSuperuser") == true).fetchCount(db) > 0 }
         guard !hasOwner else { return nil }
         let password = PasswordHasher.randomPassword()
         try await createUser(email: email, password: password, role: .owner)

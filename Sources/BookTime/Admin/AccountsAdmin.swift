@@ -67,7 +67,7 @@ enum AccountsAdmin {
         }
         guard let role = values["role"].flatMap(Role.init(rawValue:)) else { throw AdminSaveError.fieldErrors(["role": AdminFieldError.invalidChoice.description]) }
         do {
-            let account = try await db.prepareAccount(email: values["email"] ?? "", password: values["password1"] ?? "", role: role)
+            let account = try await db.users.prepareAccount(email: values["email"] ?? "", password: values["password1"] ?? "", role: role)
             return { db in try account.insert(db).id ?? 0 }
         } catch let error as AccountError {
             switch error {

@@ -165,7 +165,7 @@ extension AdminController {
         do {
             let processed = try await ImageProcessing.processOffLoop(file.data)
             let added = try await store.db.dbWriter.write { db -> Bool in
-                guard let image = try AppDatabase.attach(processed, to: id, db) else { return false }
+                guard let image = try CatalogStore.attach(processed, to: id, db) else { return false }
                 try AdminLog.record(
                     db, user: actor, site: site, model: model, objectID: id, title: record.title, action: .change,
                     changes: [AdminLogEntry.Change(field: "images", old: "", new: "added image \(image.id ?? 0) (\(file.filename))")]

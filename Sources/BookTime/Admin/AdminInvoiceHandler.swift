@@ -7,7 +7,7 @@ extension AdminController {
     /// `invoice/<order id>/`: the invoice as a page, or with `?format=pdf` as a PDF file.
     @Sendable func invoice(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try actor(context)
-        guard let id = context.parameters.get("order", as: Int64.self), let detail = try await store.db.order(id: id, userID: nil) else {
+        guard let id = context.parameters.get("order", as: Int64.self), let detail = try await store.db.orders.order(id: id, userID: nil) else {
             throw HTTPError(.notFound)
         }
         let orders = site.model(named: "order").map { site.changeURL($0, id: id) } ?? site.indexURL

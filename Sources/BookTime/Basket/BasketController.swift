@@ -24,7 +24,7 @@ struct BasketController {
         let quantityText = form.value("quantity").map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         do {
             guard let quantity = quantityText.isEmpty ? 1 : Int(quantityText) else { throw BasketError.invalidQuantity }
-            let added = try await db.addToBasket(
+            let added = try await db.baskets.addToBasket(
                 basketID: context.basket?.id, userID: context.currentUserID, productID: productID, quantity: quantity,
                 keepingIn: baskets
             )
@@ -33,7 +33,7 @@ struct BasketController {
             context.flash.add(.success, "\(added.productName) is in your basket: \(added.quantity) in all\(capped).")
             return .redirect(to: Routes.product(slug: added.productSlug), type: .normal)
         } catch let error as BasketError {
-            guard error != .unknownProduct, let slug = try await db.productSlug(id: productID) else {
+            guard error != .unknownProduct, let slug = try await db.catalog.productSlug(id: productID) else {
                 throw HTTPError(.badRequest, message: "No such product.")
             }
             context.flash.add(.error, error.description)
@@ -61,13 +61,13 @@ struct BasketController {
         guard let basket = context.basket else { return .redirect(to: Routes.basket, type: .normal) }
         switch BasketForm.parse(form) {
         case .failure(let error):
-            let items = try await db.basketItems(basketID: basket.id)
+            let items = try await db.baskets.basketItems(basketID: basket.id)
             return renderBasket(items: items, errors: [error.message], request: request, context: context, status: .unprocessableContent)
         case .success(let change):
             do {
-                try await db.updateBasket(basketID: basket.id, quantities: change.quantities, remove: change.remove, keepingIn: baskets)
+                try await db.baskets.updateBasket(basketID: basket.id, quantities: change.quantities, remove: change.remove, keepingIn: baskets)
             } catch let error as BasketUpdateError {
-                let items = try await db.basketItems(basketID: basket.id)
+                let items = try await db.baskets.basketItems(basketID: basket.id)
                 return renderBasket(items: items, errors: error.messages, request: request, context: context, status: .unprocessableContent)
             }
             context.flash.add(.success, change.remove.isEmpty ? "Your basket was updated." : "The line was removed from your basket.")

@@ -20,7 +20,16 @@ public enum BasketError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// The database side of baskets and their lines.
+public struct BasketStore: Sendable {
+    let db: AppDatabase
+}
+
 extension AppDatabase {
+    public var baskets: BasketStore { BasketStore(db: self) }
+}
+
+extension BasketStore {
     /// A basket's owner, status and item count (sum of quantities); nil when it does not exist.
     /// Asked after every basket write and by every request whose basket is not in memory.
     static func basketState(_ db: Database, id: Int64) throws -> BasketState? {
@@ -46,7 +55,7 @@ extension AppDatabase {
         guard (1...BasketLine.maxQuantity).contains(quantity) else { throw BasketError.invalidQuantity }
         // The shop's busiest write: cached statements only (building a query-interface request
         // and preparing its statement costs several times running it).
-        return try await dbWriter.write { db in
+        return try await db.dbWriter.write { db in
             let product = try Product.fetchOne(db.cachedStatement(sql: "SELECT * FROM product WHERE id = ?"), arguments: [productID])
             guard let product else { throw BasketError.unknownProduct }
             guard product.isAvailable else { throw BasketError.unavailable(product.name) }
@@ -83,7 +92,7 @@ extension AppDatabase {
 
     /// The basket's lines with their products, in the order they were added.
     public func basketItems(basketID: Int64) async throws -> [BasketItem] {
-        try await reader.read { db in try Self.basketItems(db, basketID: basketID) }
+        try await db.reader.read { db in try Self.basketItems(db, basketID: basketID) }
     }
 
     static func basketItems(_ db: Database, basketID: Int64) throws -> [BasketItem] {
@@ -103,7 +112,7 @@ extension AppDatabase {
     /// Sets quantities and removes lines in one transaction. Every line id must belong to this
     /// basket and every quantity must be 1–10, or nothing changes.
     func updateBasket(basketID: Int64, quantities: [Int64: Int], remove: Set<Int64>, keepingIn baskets: BasketReads? = nil) async throws {
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             let lineIDs = try Int64.fetchSet(db, sql: "SELECT id FROM basketLine WHERE basketId = ?", arguments: [basketID])
             guard Set(quantities.keys).union(remove).isSubset(of: lineIDs) else { throw BasketUpdateError.foreignLine }
             guard quantities.values.allSatisfy({ (1...BasketLine.maxQuantity).contains($0) }) else { throw BasketError.invalidQuantity }
@@ -133,7 +142,7 @@ extension AppDatabase {
     /// never ends up with two open baskets, never loses the lines added while signed out, and never
     /// takes over a basket that belongs to someone else.
     func basketAtSignIn(userID: Int64, sessionBasketID: Int64?) async throws -> Int64? {
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             let owned = try Basket.filter(Basket.Columns.userId == userID && Basket.Columns.status == BasketStatus.open)
                 .order(Column("id").desc).fetchOne(db)
             var visitor: Basket? = nil
@@ -206,26 +215,26 @@ final class BasketReads: Sendable {
     }
 
     func state(id: Int64) async throws -> BasketState? {
-        try await states.value(for: .basket(id)) { db in try AppDatabase.basketState(db, id: id) }
+        try await states.value(for: .basket(id)) { db in try BasketStore.basketState(db, id: id) }
     }
 
     /// The user's newest open basket, if any.
     func openBasket(userID: Int64) async throws -> BasketState? {
-        try await states.value(for: .openBasket(userID: userID)) { db in try AppDatabase.openBasketState(db, userID: userID) }
+        try await states.value(for: .openBasket(userID: userID)) { db in try BasketStore.openBasketState(db, userID: userID) }
     }
 
     func items(basketID: Int64) async throws -> [BasketItem] {
-        try await items.value(for: basketID) { db in try AppDatabase.basketItems(db, basketID: basketID) }
+        try await items.value(for: basketID) { db in try BasketStore.basketItems(db, basketID: basketID) }
     }
 
     /// Inside a write to a basket: its state (and its owner's open basket) as this transaction
     /// leaves them, kept in memory once the transaction commits, so the next request of its
     /// visitor does not read them again.
     func keepState(_ db: Database, id: Int64) throws {
-        let state = try AppDatabase.basketState(db, id: id)
+        let state = try BasketStore.basketState(db, id: id)
         states.store(afterCommitOf: db, key: .basket(id), value: state)
         if let userID = state?.userId {
-            states.store(afterCommitOf: db, key: .openBasket(userID: userID), value: try AppDatabase.openBasketState(db, userID: userID))
+            states.store(afterCommitOf: db, key: .openBasket(userID: userID), value: try BasketStore.openBasketState(db, userID: userID))
         }
     }
 }

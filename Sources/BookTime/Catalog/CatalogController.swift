@@ -41,10 +41,10 @@ struct CatalogController {
     private func listPage(tagSlug: String, pageNumber: Int) async throws -> ListPage {
         var tag: ProductTag?
         if tagSlug != "all" {
-            guard let found = try await db.activeTag(slug: tagSlug) else { throw HTTPError(.notFound) }
+            guard let found = try await db.catalog.activeTag(slug: tagSlug) else { throw HTTPError(.notFound) }
             tag = found
         }
-        let page = try await db.productPage(tagID: tag?.id, page: pageNumber, pageSize: Self.pageSize)
+        let page = try await db.catalog.productPage(tagID: tag?.id, page: pageNumber, pageSize: Self.pageSize)
         let heading = tag?.name ?? "All books"
         return ListPage(
             title: heading, heading: heading,
@@ -96,7 +96,7 @@ struct CatalogController {
     }
 
     private func detailPage(slug: String) async throws -> DetailPage {
-        guard let detail = try await db.productDetail(slug: slug), let id = detail.product.id else { throw HTTPError(.notFound) }
+        guard let detail = try await db.catalog.productDetail(slug: slug), let id = detail.product.id else { throw HTTPError(.notFound) }
         let product = detail.product
         let pictures = detail.images.enumerated().map { index, image in
             DetailPage.Picture(
@@ -141,7 +141,7 @@ struct CatalogController {
     }
 
     private func searchPage(query: String, pageNumber: Int) async throws -> SearchPage {
-        let result = try await db.search(query, page: pageNumber, pageSize: Self.pageSize)
+        let result = try await db.catalog.search(query, page: pageNumber, pageSize: Self.pageSize)
         let pageCount = Pager.pageCount(totalCount: result.totalCount, pageSize: Self.pageSize)
         return SearchPage(
             title: query.isEmpty ? "Search" : "Search: \(query)", query: query, hasQuery: !query.isEmpty,
@@ -162,7 +162,7 @@ struct CatalogController {
         if let cached = imageCache.entry(hash) {
             entry = cached
         } else {
-            guard let blob = try await db.imageBlob(hash: hash) else { throw HTTPError(.notFound) }
+            guard let blob = try await db.catalog.imageBlob(hash: hash) else { throw HTTPError(.notFound) }
             imageCache.store(blob)
             entry = ImageCache.Entry(contentType: blob.contentType, body: ByteBuffer(bytes: blob.data))
         }
@@ -180,7 +180,7 @@ struct CatalogController {
         let file = try context.parameters.require("file")
         guard file.hasSuffix(".svg") else { throw HTTPError(.notFound) }
         let slug = String(file.dropLast(4))
-        guard let product = try await db.activeProduct(slug: slug) else { throw HTTPError(.notFound) }
+        guard let product = try await db.catalog.activeProduct(slug: slug) else { throw HTTPError(.notFound) }
         let svg = CoverArt.svg(title: product.name, author: product.author, seed: product.slug)
         let etag = "\"\(CoverArt.fingerprint(svg))\""
         var headers: HTTPFields = [
@@ -193,12 +193,12 @@ struct CatalogController {
     }
 }
 
-extension AppDatabase {
+extension CatalogStore {
     public func activeProduct(slug: String) async throws -> Product? {
-        try await reader.read { db in try Product.filter(Product.Columns.slug == slug).active().fetchOne(db) }
+        try await db.reader.read { db in try Product.filter(Product.Columns.slug == slug).active().fetchOne(db) }
     }
 
     public func imageBlob(hash: String) async throws -> ImageBlob? {
-        try await reader.read { db in try ImageBlob.fetchOne(db, key: hash) }
+        try await db.reader.read { db in try ImageBlob.fetchOne(db, key: hash) }
     }
 }

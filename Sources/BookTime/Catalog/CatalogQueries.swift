@@ -43,7 +43,16 @@ public struct SearchHit: Sendable, Equatable {
     public var snippetHTML: String
 }
 
+/// The database side of the catalogue: products, tags, search, images and the catalogue version.
+public struct CatalogStore: Sendable {
+    let db: AppDatabase
+}
+
 extension AppDatabase {
+    public var catalog: CatalogStore { CatalogStore(db: self) }
+}
+
+extension CatalogStore {
     /// The card columns, with the first image's thumbnail.
     static let cardSelection = """
         p.id, p.name, p.slug, p.author, p.price, (p.inStock AND (p.stockCount IS NULL OR p.stockCount > 0)) AS inStock,
@@ -52,7 +61,7 @@ extension AppDatabase {
 
     /// An active tag by slug; nil for an unknown or inactive one.
     public func activeTag(slug: String) async throws -> ProductTag? {
-        try await reader.read { db in
+        try await db.reader.read { db in
             try ProductTag.filter(ProductTag.Columns.slug == slug && ProductTag.Columns.active == true).fetchOne(db)
         }
     }
@@ -60,7 +69,7 @@ extension AppDatabase {
     /// Active products by name, optionally with one tag; `page` counts from 1 and is clamped
     /// to the last page.
     public func productPage(tagID: Int64?, page: Int, pageSize: Int) async throws -> ProductPage {
-        try await reader.read { db in
+        try await db.reader.read { db in
             let tagJoin = tagID == nil ? "" : "JOIN productTagLink l ON l.productId = p.id AND l.productTagId = :tag"
             let total = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM product p \(tagJoin) WHERE p.active = 1", arguments: ["tag": tagID]
@@ -80,12 +89,12 @@ extension AppDatabase {
 
     /// Any product's slug by id (where "add to basket" sends the visitor back to).
     public func productSlug(id: Int64) async throws -> String? {
-        try await reader.read { db in try String.fetchOne(db, sql: "SELECT slug FROM product WHERE id = ?", arguments: [id]) }
+        try await db.reader.read { db in try String.fetchOne(db, sql: "SELECT slug FROM product WHERE id = ?", arguments: [id]) }
     }
 
     /// An active product by slug, with its active tags and its images; nil when missing or inactive.
     public func productDetail(slug: String) async throws -> ProductDetail? {
-        try await reader.read { db in
+        try await db.reader.read { db in
             guard let product = try Product.filter(Product.Columns.slug == slug).active().fetchOne(db), let id = product.id else {
                 return nil
             }
@@ -105,7 +114,7 @@ extension AppDatabase {
 
     /// Active tags that have at least one active product, by name.
     public func tagSummaries() async throws -> [TagSummary] {
-        try await reader.read { db in
+        try await db.reader.read { db in
             try TagSummary.fetchAll(
                 db,
                 sql: """
@@ -134,7 +143,7 @@ extension AppDatabase {
     /// input can produce an FTS syntax error; a query with no searchable word finds nothing.
     public func search(_ query: String, page: Int, pageSize: Int) async throws -> (hits: [SearchHit], totalCount: Int, page: Int) {
         guard let pattern = FTS5Pattern(matchingAllPrefixesIn: String(query.prefix(200))) else { return ([], 0, 1) }
-        return try await reader.read { db in
+        return try await db.reader.read { db in
             let total = try Int.fetchOne(
                 db,
                 sql: Self.searchCountSQL,
@@ -178,10 +187,10 @@ extension AppDatabase {
     }
 }
 
-extension AppDatabase {
+extension CatalogStore {
     /// Bumped by triggers on every catalogue write, from any process.
     public func catalogVersion() async throws -> Int64 {
-        try await reader.read { db in try Self.catalogVersion(db) }
+        try await db.reader.read { db in try Self.catalogVersion(db) }
     }
 
     static func catalogVersion(_ db: Database) throws -> Int64 {

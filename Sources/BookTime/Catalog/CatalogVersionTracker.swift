@@ -23,7 +23,7 @@ public final class CatalogVersionTracker: Service, Sendable {
             in: db.dbWriter,
             onError: { [logger] error in logger.error("Catalogue observation failed: \(error)") },
             onChange: { [weak self] database in
-                if let value = try? AppDatabase.catalogVersion(database) {
+                if let value = try? CatalogStore.catalogVersion(database) {
                     self?.version.store(value, ordering: .relaxed)
                 }
             }
@@ -40,14 +40,14 @@ public final class CatalogVersionTracker: Service, Sendable {
     }
 
     private static func read(_ db: AppDatabase) throws -> Int64 {
-        try db.reader.read { db in try AppDatabase.catalogVersion(db) }
+        try db.reader.read { db in try CatalogStore.catalogVersion(db) }
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.pollInterval) }
             do {
-                let value = try await db.catalogVersion()
+                let value = try await db.catalog.catalogVersion()
                 version.store(value, ordering: .relaxed)
             } catch {
                 logger.error("Reading the catalogue version failed: \(error)")

@@ -22,11 +22,11 @@ public struct ProductInput: Sendable, Equatable {
     }
 }
 
-extension AppDatabase {
+extension CatalogStore {
     /// Creates a product with a unique slug made from its name, and its tags.
     @discardableResult
     public func createProduct(_ input: ProductInput) async throws -> Product {
-        try await dbWriter.write { db in try Self.insertProduct(input, db) }
+        try await db.dbWriter.write { db in try Self.insertProduct(input, db) }
     }
 
     static func insertProduct(_ input: ProductInput, _ db: Database) throws -> Product {

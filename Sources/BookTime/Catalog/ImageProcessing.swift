@@ -110,13 +110,13 @@ public enum ImageProcessing {
     }
 }
 
-extension AppDatabase {
+extension CatalogStore {
     /// Attaches an image to a product: checked and thumbnailed off the event loop, then stored
     /// in one transaction. The same picture twice is attached once. Returns nil when it already was.
     @discardableResult
     public func addProductImage(productID: Int64, data: Data) async throws -> ProductImage? {
         let processed = try await ImageProcessing.processOffLoop(data)
-        return try await dbWriter.write { db in try Self.attach(processed, to: productID, db) }
+        return try await db.dbWriter.write { db in try Self.attach(processed, to: productID, db) }
     }
 
     /// Stores the blobs and links them to the product, unless this picture is already attached.

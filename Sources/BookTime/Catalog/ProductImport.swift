@@ -237,7 +237,7 @@ public struct ProductImport {
             for tagID in tagIDs { try link.execute(arguments: [id, tagID]) }
             try db.cachedStatement(sql: "INSERT INTO productSearch (rowid, name, author, description, tags) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [id, input.name, input.author, input.description, input.tags.joined(separator: " ")])
-            let attached = try image.map { try AppDatabase.attach($0, to: id, db) != nil } ?? false
+            let attached = try image.map { try CatalogStore.attach($0, to: id, db) != nil } ?? false
             return .created(tags: input.tags.count, tagsCreated: tagsCreated, image: attached)
         }
         let id: Int64 = existing["id"]
@@ -276,7 +276,7 @@ public struct ProductImport {
                     .execute(arguments: [input.tags.joined(separator: " "), id])
             }
         }
-        let attached = try image.map { try AppDatabase.attach($0, to: id, db) != nil } ?? false
+        let attached = try image.map { try CatalogStore.attach($0, to: id, db) != nil } ?? false
         if attached { changes.append("image added") }
         return .updated(line: line, name: existing["name"], changes: changes, tags: input.tags.count, tagsCreated: tagsCreated, image: attached)
     }

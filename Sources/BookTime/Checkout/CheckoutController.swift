@@ -39,7 +39,7 @@ struct CheckoutController {
             // The basket this form was shown for became an order (a double click, a retried
             // request, a second tab): show that order. Any other empty checkout goes to the basket.
             if let shown = form.value(AddressSelectionForm.basketField).flatMap({ Int64($0) }),
-                try await db.orderID(basketID: shown, userID: userID) != nil
+                try await db.orders.orderID(basketID: shown, userID: userID) != nil
             {
                 return .redirect(to: Routes.orderDone, type: .normal)
             }
@@ -52,7 +52,7 @@ struct CheckoutController {
             return views.render("checkout_address_select", page: page, title: "Checkout", request: request, context: context, status: .unprocessableContent)
         case .success(let choice):
             do {
-                let order = try await db.placeOrder(
+                let order = try await db.orders.placeOrder(
                     basketID: basket.id, userID: userID, billingAddressID: choice.billingAddressID,
                     shippingAddressID: choice.shippingAddressID, email: email, keepingIn: baskets
                 )
@@ -83,7 +83,7 @@ struct CheckoutController {
     /// "Thanks for your order.", naming the newest order of this user.
     @Sendable func done(_ request: Request, context: AppRequestContext) async throws -> Response {
         let userID = try userID(context)
-        guard let id = try await db.latestOrderID(userID: userID), let detail = try await db.order(id: id, userID: userID) else {
+        guard let id = try await db.orders.latestOrderID(userID: userID), let detail = try await db.orders.order(id: id, userID: userID) else {
             return .redirect(to: Routes.basket, type: .normal)
         }
         let page = DonePage(number: detail.order.number, totalText: email.currency.format(detail.total), orderURL: Routes.order(id: id))

@@ -30,10 +30,19 @@ public struct OrderDetail: Sendable, Equatable {
     public var total: Int { lines.reduce(0) { $0 + $1.lineTotal } }
 }
 
+/// The database side of orders: placing them, reading them, changing their statuses through `OrderWorkflow`.
+public struct OrderStore: Sendable {
+    let db: AppDatabase
+}
+
 extension AppDatabase {
+    public var orders: OrderStore { OrderStore(db: self) }
+}
+
+extension OrderStore {
     /// The user's orders, newest first.
     public func orders(userID: Int64) async throws -> [OrderSummary] {
-        try await reader.read { db in
+        try await db.reader.read { db in
             let orders = try Order.filter(Order.Columns.userId == userID).order(Order.Columns.dateAdded.desc, Column("id").desc).fetchAll(db)
             let rows = try Row.fetchAll(
                 db,
@@ -58,7 +67,7 @@ extension AppDatabase {
 
     /// One of the user's orders; nil for anyone else's.
     public func order(id: Int64, userID: Int64?) async throws -> OrderDetail? {
-        try await reader.read { db in
+        try await db.reader.read { db in
             var request = Order.filter(key: id)
             if let userID { request = request.filter(Order.Columns.userId == userID) }
             guard let order = try request.fetchOne(db) else { return nil }
@@ -77,14 +86,14 @@ extension AppDatabase {
 
     /// The order basket `basketID` of this user became, if it did.
     func orderID(basketID: Int64, userID: Int64) async throws -> Int64? {
-        try await reader.read { db in
+        try await db.reader.read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM shopOrder WHERE basketId = ? AND userId = ?", arguments: [basketID, userID])
         }
     }
 
     /// The user's newest order (the thank-you page).
     func latestOrderID(userID: Int64) async throws -> Int64? {
-        try await reader.read { db in
+        try await db.reader.read { db in
             try Int64.fetchOne(
                 db, sql: "SELECT id FROM shopOrder WHERE userId = ? ORDER BY dateAdded DESC, id DESC LIMIT 1", arguments: [userID]
             )

@@ -68,12 +68,12 @@ public enum OrderWorkflow {
     }
 }
 
-extension AppDatabase {
+extension OrderStore {
     public func setOrderStatus(orderID: Int64, to status: OrderStatus, by userID: Int64?, notify: OrderEmailSettings? = nil) async throws {
-        try await dbWriter.write { db in try OrderWorkflow.setStatus(db, orderID: orderID, to: status, by: userID, notify: notify) }
+        try await db.dbWriter.write { db in try OrderWorkflow.setStatus(db, orderID: orderID, to: status, by: userID, notify: notify) }
     }
 
     public func setOrderLineStatus(lineID: Int64, to status: OrderLineStatus, by userID: Int64?, notify: OrderEmailSettings? = nil) async throws {
-        try await dbWriter.write { db in try OrderWorkflow.setLineStatus(db, lineID: lineID, to: status, by: userID, notify: notify) }
+        try await db.dbWriter.write { db in try OrderWorkflow.setLineStatus(db, lineID: lineID, to: status, by: userID, notify: notify) }
     }
 }

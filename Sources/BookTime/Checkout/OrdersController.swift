@@ -28,7 +28,7 @@ struct OrdersController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let userID = context.currentUserID else { throw HTTPError(.unauthorized) }
-        let entries = try await db.orders(userID: userID).map { summary in
+        let entries = try await db.orders.orders(userID: userID).map { summary in
             ListPage.Entry(
                 number: summary.order.number, url: Routes.order(id: summary.order.id ?? 0), date: utcLongDate(summary.order.dateAdded),
                 summary: summary.items.joined(separator: ", "), totalText: currency.format(summary.total), status: summary.order.status.label
@@ -39,7 +39,7 @@ struct OrdersController {
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let userID = context.currentUserID else { throw HTTPError(.unauthorized) }
-        guard let id = context.parameters.get("id", as: Int64.self), let detail = try await db.order(id: id, userID: userID) else {
+        guard let id = context.parameters.get("id", as: Int64.self), let detail = try await db.orders.order(id: id, userID: userID) else {
             throw HTTPError(.notFound)
         }
         let page = OrderPage(detail: detail, currency: currency)

@@ -17,7 +17,7 @@ public enum CheckoutError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-extension AppDatabase {
+extension OrderStore {
     /// The book's `Basket.create_order`, in one write transaction: checks every product is still
     /// available (and that enough counted copies remain), takes the copies from stock, creates the
     /// order with address snapshots and one line per title at today's price, submits the basket and
@@ -33,12 +33,12 @@ extension AppDatabase {
     ) async throws -> Order {
         // Every order runs this: cached statements only (building a query-interface request and
         // preparing its statement costs several times running it).
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             let existing = try Order.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM shopOrder WHERE basketId = ? AND userId = ?"), arguments: [basketID, userID]
             )
             if let existing { return existing }
-            guard let basket = try Self.basketState(db, id: basketID), basket.status == .open, basket.userId == userID else {
+            guard let basket = try BasketStore.basketState(db, id: basketID), basket.status == .open, basket.userId == userID else {
                 throw CheckoutError.emptyBasket
             }
             let addresses = try Address.fetchAll(

@@ -34,7 +34,7 @@ struct CompanyController {
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let version = catalogVersion.current
         return try await views.renderCached("company_home", key: "v\(version)", request: request, context: context) {
-            let tags = try await db.tagSummaries().map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
+            let tags = try await db.catalog.tagSummaries().map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
             return HomePage(tags: tags)
         }
     }
@@ -75,7 +75,7 @@ struct CompanyController {
                     message: "You have sent us several messages in the last minutes. Please wait ten minutes before writing again."
                 )
             }
-            guard try await db.pendingEmailCount(to: mail.customerServiceAddress) < Self.maxWaitingMessages else {
+            guard try await db.outbox.pendingEmailCount(to: mail.customerServiceAddress) < Self.maxWaitingMessages else {
                 context.logger.warning("Contact message refused: \(Self.maxWaitingMessages) messages to customer service are waiting")
                 throw HTTPError(
                     .tooManyRequests, headers: [.retryAfter: "3600"],
@@ -83,7 +83,7 @@ struct CompanyController {
                 )
             }
             context.logger.info("Sending email to customer service")
-            try await db.enqueueEmail(message.email(settings: mail))
+            try await db.outbox.enqueueEmail(message.email(settings: mail))
             context.flash.add(.success, "Thank you for your message. Our customer service team will get back to you soon.")
             return .redirect(to: Routes.home, type: .normal)
         }

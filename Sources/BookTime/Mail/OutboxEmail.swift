@@ -85,11 +85,20 @@ extension DerivableRequest<OutboxEmail> {
     }
 }
 
+/// The database side of the email outbox.
+public struct OutboxStore: Sendable {
+    let db: AppDatabase
+}
+
 extension AppDatabase {
+    public var outbox: OutboxStore { OutboxStore(db: self) }
+}
+
+extension OutboxStore {
     /// Queues an email in its own transaction.
     @discardableResult
     public func enqueueEmail(_ email: OutboxEmail) async throws -> OutboxEmail {
-        try await dbWriter.write { db in
+        try await db.dbWriter.write { db in
             var email = email
             try email.insert(db)
             return email
@@ -98,14 +107,14 @@ extension AppDatabase {
 
     /// Messages to `address` not yet delivered (the contact form's cap).
     public func pendingEmailCount(to address: String) async throws -> Int {
-        try await reader.read { db in
+        try await db.reader.read { db in
             try OutboxEmail.filter(Column("toAddress") == address && OutboxEmail.Columns.status == OutboxEmail.Status.pending).fetchCount(db)
         }
     }
 
     /// Every email, newest first (tests and the back office).
     public func outbox() async throws -> [OutboxEmail] {
-        try await reader.read { db in
+        try await db.reader.read { db in
             try OutboxEmail.order(OutboxEmail.Columns.createdAt.desc, Column("id").desc).fetchAll(db)
         }
     }

@@ -55,44 +55,44 @@ struct RoleCase: Sendable, CustomStringConvertible {
     @Test func createsUsersWithRolesAndBcryptHashes() async throws {
         let test = try TestDatabase()
         for role in Role.allCases {
-            let user = try await test.db.createUser(email: "\(role.rawValue)@booktime.domain", password: "a long enough phrase", role: role)
-            #expect(try await test.db.roles(of: user).contains(role))
+            let user = try await test.db.users.createUser(email: "\(role.rawValue)@booktime.domain", password: "a long enough phrase", role: role)
+            #expect(try await test.db.users.roles(of: user).contains(role))
             #expect(user.passwordHash.hasPrefix("$2b$12$"))
         }
-        let employee = try #require(try await test.db.user(email: "employee@booktime.domain"))
-        #expect(try await test.db.roles(of: employee) == [.customer, .employee])
+        let employee = try #require(try await test.db.users.user(email: "employee@booktime.domain"))
+        #expect(try await test.db.users.roles(of: employee) == [.customer, .employee])
         #expect(try await PasswordHasher.verify("a long enough phrase", hash: employee.passwordHash))
         #expect(try await !PasswordHasher.verify("a wrong phrase here", hash: employee.passwordHash))
     }
 
     @Test func emailIsUniqueWhateverItsCase() async throws {
         let test = try TestDatabase()
-        try await test.db.createUser(email: "Anne@Example.com", password: "a long enough phrase", role: .customer)
+        try await test.db.users.createUser(email: "Anne@Example.com", password: "a long enough phrase", role: .customer)
         await #expect(throws: AccountError.duplicateEmail) {
-            try await test.db.createUser(email: "anne@EXAMPLE.com", password: "another long phrase", role: .customer)
+            try await test.db.users.createUser(email: "anne@EXAMPLE.com", password: "another long phrase", role: .customer)
         }
         await #expect(throws: AccountError.duplicateEmail) {
-            try await test.db.createUser(email: "ANNE@example.com", password: "another long phrase", role: .customer)
+            try await test.db.users.createUser(email: "ANNE@example.com", password: "another long phrase", role: .customer)
         }
     }
 
     @Test func badInputIsRefusedBeforeHashing() async throws {
         let test = try TestDatabase()
-        await #expect(throws: AccountError.invalidEmail) { try await test.db.createUser(email: "nope", password: "a long enough phrase", role: .customer) }
+        await #expect(throws: AccountError.invalidEmail) { try await test.db.users.createUser(email: "nope", password: "a long enough phrase", role: .customer) }
         await #expect(throws: AccountError.weakPassword(["This password is too common."])) {
-            try await test.db.createUser(email: "a@example.com", password: "password123", role: .customer)
+            try await test.db.users.createUser(email: "a@example.com", password: "password123", role: .customer)
         }
         #expect(try await test.db.reader.read { try User.fetchCount($0) } == 0)
     }
 
     @Test func firstOwnerOnlyOnce() async throws {
         let test = try TestDatabase()
-        let owner = try #require(try await test.db.createFirstOwner())
+        let owner = try #require(try await test.db.users.createFirstOwner())
         #expect(owner.password.count == 20)
         #expect(PasswordPolicy.problems(password: owner.password, email: owner.email).isEmpty)
-        let user = try #require(try await test.db.user(email: owner.email))
-        #expect(try await test.db.roles(of: user).contains(.owner))
-        #expect(try await test.db.createFirstOwner() == nil)
+        let user = try #require(try await test.db.users.user(email: owner.email))
+        #expect(try await test.db.users.roles(of: user).contains(.owner))
+        #expect(try await test.db.users.createFirstOwner() == nil)
     }
 }
 

@@ -12,10 +12,10 @@ import Testing
     /// The book's `test_address_list_page_returns_only_owned`.
     @Test func listShowsOnlyOwnAddresses() async throws {
         try await withTestApp { browser, db in
-            let user1 = try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
-            let user2 = try await db.createUser(email: "user2@domain.com", password: testPassword, role: .customer)
-            try await db.saveAddress(Address(userId: user1.id!, name: "john kimball", address1: "flat 2", address2: "12 Stralz avenue", zipCode: "", city: "London", country: "uk"))
-            try await db.saveAddress(Address(userId: user2.id!, name: "marc kimball", address1: "123 Deacon road", zipCode: "", city: "London", country: "uk"))
+            let user1 = try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            let user2 = try await db.users.createUser(email: "user2@domain.com", password: testPassword, role: .customer)
+            try await db.addresses.saveAddress(Address(userId: user1.id!, name: "john kimball", address1: "flat 2", address2: "12 Stralz avenue", zipCode: "", city: "London", country: "uk"))
+            try await db.addresses.saveAddress(Address(userId: user2.id!, name: "marc kimball", address1: "123 Deacon road", zipCode: "", city: "London", country: "uk"))
             try await browser.logIn("user2@domain.com", testPassword)
 
             let page = try await browser.get("/address/")
@@ -26,19 +26,19 @@ import Testing
             #expect(page.text.contains("123 Deacon road<br>\n"))
             #expect(!page.text.contains("<br>\n        <br>"), "no empty line for a blank address2")
             #expect(!page.text.contains("john kimball"))
-            #expect(try await db.addresses(userID: user2.id!).map(\.name) == ["marc kimball"])
+            #expect(try await db.addresses.addresses(userID: user2.id!).map(\.name) == ["marc kimball"])
         }
     }
 
     /// The book's `test_address_create_stores_user`.
     @Test func createStoresTheUser() async throws {
         try await withTestApp { browser, db in
-            let user1 = try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            let user1 = try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             let response = try await browser.post("/address/create/", form: Self.johnKercher)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/address/")
-            let saved = try await db.addresses(userID: user1.id!)
+            let saved = try await db.addresses.addresses(userID: user1.id!)
             #expect(saved.count == 1)
             #expect(saved.first?.name == "john kercher")
             #expect(saved.first?.zipCode == "MA12GS")
@@ -48,8 +48,8 @@ import Testing
 
     @Test func updateAndDeleteOwnAddress() async throws {
         try await withTestApp { browser, db in
-            let user1 = try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
-            let address = try await db.saveAddress(Address(userId: user1.id!, name: "john", address1: "1 av st", zipCode: "M1", city: "Manchester", country: "uk"))
+            let user1 = try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            let address = try await db.addresses.saveAddress(Address(userId: user1.id!, name: "john", address1: "1 av st", zipCode: "M1", city: "Manchester", country: "uk"))
             let id = try #require(address.id)
             try await browser.logIn("user1@domain.com", testPassword)
 
@@ -61,23 +61,23 @@ import Testing
             var fields = Self.johnKercher
             fields[5] = ("country", "us")
             #expect(try await browser.post("/address/\(id)/", form: fields).status == .seeOther)
-            #expect(try await db.address(id: id, userID: user1.id!)?.country == "us")
-            #expect(try await db.address(id: id, userID: user1.id!)?.name == "john kercher")
+            #expect(try await db.addresses.address(id: id, userID: user1.id!)?.country == "us")
+            #expect(try await db.addresses.address(id: id, userID: user1.id!)?.name == "john kercher")
 
             let confirm = try await browser.get("/address/\(id)/delete/")
             #expect(confirm.status == .ok)
             #expect(confirm.text.contains("Are you sure you want to delete it?"))
-            #expect(try await db.address(id: id, userID: user1.id!) != nil)  // GET changes nothing
+            #expect(try await db.addresses.address(id: id, userID: user1.id!) != nil)  // GET changes nothing
             #expect(try await browser.post("/address/\(id)/delete/", form: []).status == .seeOther)
-            #expect(try await db.addresses(userID: user1.id!).isEmpty)
+            #expect(try await db.addresses.addresses(userID: user1.id!).isEmpty)
         }
     }
 
     @Test func anotherUsersAddressIsNotFound() async throws {
         try await withTestApp { browser, db in
-            let owner = try await db.createUser(email: "owner@domain.com", password: testPassword, role: .customer)
-            try await db.createUser(email: "other@domain.com", password: testPassword, role: .customer)
-            let address = try await db.saveAddress(Address(userId: owner.id!, name: "mine", address1: "1 road", zipCode: "Z1", city: "Bath", country: "uk"))
+            let owner = try await db.users.createUser(email: "owner@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "other@domain.com", password: testPassword, role: .customer)
+            let address = try await db.addresses.saveAddress(Address(userId: owner.id!, name: "mine", address1: "1 road", zipCode: "Z1", city: "Bath", country: "uk"))
             let id = try #require(address.id)
             try await browser.logIn("other@domain.com", testPassword)
 
@@ -86,7 +86,7 @@ import Testing
             #expect(try await browser.post("/address/\(id)/", form: Self.johnKercher).status == .notFound)
             #expect(try await browser.post("/address/\(id)/delete/", form: []).status == .notFound)
             #expect(try await browser.get("/address/not-a-number/").status == .notFound)
-            #expect(try await db.address(id: id, userID: owner.id!)?.name == "mine")
+            #expect(try await db.addresses.address(id: id, userID: owner.id!)?.name == "mine")
         }
     }
 
@@ -104,7 +104,7 @@ import Testing
 
     @Test func createWithoutCSRFTokenIsForbidden() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             #expect(try await browser.post("/address/create/", form: Self.johnKercher, csrf: false).status == .forbidden)
             let count = try await db.reader.read { try Address.fetchCount($0) }
@@ -114,7 +114,7 @@ import Testing
 
     @Test func invalidAddressesShowErrors() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             let response = try await browser.post(
                 "/address/create/",

@@ -16,7 +16,7 @@ import Testing
 
     @Test func loginSignsInAndRecordsLastLogin() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             #expect(try await browser.get("/account/").status == .seeOther)
             let response = try await browser.logIn("User1@DOMAIN.com", testPassword)
             #expect(response.status == .seeOther)
@@ -24,15 +24,15 @@ import Testing
             let account = try await browser.get("/account/")
             #expect(account.status == .ok)
             #expect(account.text.contains("user1@domain.com"))
-            #expect(try await db.user(email: "user1@domain.com")?.lastLogin != nil)
+            #expect(try await db.users.user(email: "user1@domain.com")?.lastLogin != nil)
         }
     }
 
     /// Wrong password, unknown email and inactive account all get the same page.
     @Test func failuresShareOneGenericError() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "known@domain.com", password: testPassword, role: .customer)
-            let inactive = try await db.createUser(email: "gone@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "known@domain.com", password: testPassword, role: .customer)
+            let inactive = try await db.users.createUser(email: "gone@domain.com", password: testPassword, role: .customer)
             try await db.dbWriter.write { try $0.execute(sql: "UPDATE user SET isActive = 0 WHERE id = ?", arguments: [inactive.id]) }
 
             var bodies: [String] = []
@@ -70,7 +70,7 @@ import Testing
     @Test(arguments: redirects)
     func nextIsOnlyALocalPath(redirect: Redirect) async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             let response = try await browser.logIn("user1@domain.com", testPassword, next: redirect.next)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == redirect.expected)

@@ -14,14 +14,14 @@ import Testing
     /// Known or unknown, the visitor sees the same thing; only the real account gets an email.
     @Test func requestAnswersTheSameForUnknownEmails() async throws {
         try await withTestApp(configure: { $0.publicURL = "https://shop.example/" }) { browser, db in
-            try await db.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
             let unknown = try await browser.post("/password-reset/", form: [("email", "nobody@domain.com")])
             let known = try await browser.post("/password-reset/", form: [("email", "Anne@DOMAIN.com")])
             #expect(unknown.status == .seeOther && known.status == .seeOther)
             #expect(unknown.headers[.location] == "/password-reset/done/")
             #expect(known.headers[.location] == unknown.headers[.location])
 
-            let outbox = try await db.outbox()
+            let outbox = try await db.outbox.outbox()
             #expect(outbox.count == 1)
             #expect(outbox.first?.toAddress == "anne@domain.com")
             #expect(outbox.first?.subject == "Reset your BookTime password")
@@ -32,9 +32,9 @@ import Testing
 
     @Test func theLinkSetsANewPasswordOnceAndIsStoredHashed() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
             try await browser.post("/password-reset/", form: [("email", "anne@domain.com")])
-            let path = try Self.linkPath(in: try await db.outbox().first)
+            let path = try Self.linkPath(in: try await db.outbox.outbox().first)
             let token = String(path.split(separator: "/").last!)
 
             // Only the SHA-256 of the token is in the database.
@@ -66,9 +66,9 @@ import Testing
 
     @Test func linksExpireAfterAnHour() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
-            let (_, old) = try #require(try await db.requestPasswordReset(email: "anne@domain.com", now: Date.now.addingTimeInterval(-3601)))
-            let (_, fresh) = try #require(try await db.requestPasswordReset(email: "anne@domain.com", now: Date.now.addingTimeInterval(-3500)))
+            try await db.users.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
+            let (_, old) = try #require(try await db.users.requestPasswordReset(email: "anne@domain.com", now: Date.now.addingTimeInterval(-3601)))
+            let (_, fresh) = try #require(try await db.users.requestPasswordReset(email: "anne@domain.com", now: Date.now.addingTimeInterval(-3500)))
             #expect(try await browser.get(Routes.passwordResetConfirm(token: old)).status == .notFound)
             #expect(try await browser.get(Routes.passwordResetConfirm(token: fresh)).status == .ok)
             #expect(try await browser.get("/password-reset/not-a-token/").text.contains("Ask for a new link"))
@@ -78,13 +78,13 @@ import Testing
     /// Setting the new password ends every session opened with the old one.
     @Test func resetSignsOutOtherSessions() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
             let laptop = TestBrowser(client: browser.client)
             try await laptop.logIn("anne@domain.com", testPassword)
             #expect(try await laptop.get("/account/").status == .ok)
 
             try await browser.post("/password-reset/", form: [("email", "anne@domain.com")])
-            let path = try Self.linkPath(in: try await db.outbox().first)
+            let path = try Self.linkPath(in: try await db.outbox.outbox().first)
             try await browser.post(path, form: [("new_password1", "new secret phrase"), ("new_password2", "new secret phrase")])
 
             #expect(try await laptop.get("/account/").status == .seeOther)
@@ -93,8 +93,8 @@ import Testing
 
     @Test func weakNewPasswordsAreRefused() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
-            let (_, token) = try #require(try await db.requestPasswordReset(email: "anne@domain.com"))
+            try await db.users.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
+            let (_, token) = try #require(try await db.users.requestPasswordReset(email: "anne@domain.com"))
             let path = Routes.passwordResetConfirm(token: token)
             let response = try await browser.post(path, form: [("new_password1", "1234567890"), ("new_password2", "1234567890")])
             #expect(response.status == .unprocessableContent)

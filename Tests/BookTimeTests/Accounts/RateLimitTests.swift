@@ -91,8 +91,8 @@ final class ManualClock: Sendable {
     /// accounts are unaffected. That the lock ends is `RateLimiterTests.slidingWindow`.
     @Test func failuresLockOneAccountForAWhile() async throws {
         try await withTestApp(configure: { $0.authAttemptsPerMinute = 100 }) { browser, db in
-            try await db.createUser(email: "owner@domain.com", password: testPassword, role: .owner)
-            try await db.createUser(email: "other@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "owner@domain.com", password: testPassword, role: .owner)
+            try await db.users.createUser(email: "other@domain.com", password: testPassword, role: .customer)
             for _ in 0..<5 {
                 #expect(try await browser.logIn("owner@domain.com", "wrong password here").status == .unprocessableContent)
             }
@@ -112,7 +112,7 @@ final class ManualClock: Sendable {
     /// minutes: failures count per account and address, so the owner, elsewhere, still signs in.
     @Test func aStrangerCannotLockTheOwnerOut() async throws {
         try await withTestApp(configure: { $0.authAttemptsPerMinute = 1_000; $0.behindHTTPSProxy = true }) { browser, db in
-            try await db.createUser(email: "owner@domain.com", password: testPassword, role: .owner)
+            try await db.users.createUser(email: "owner@domain.com", password: testPassword, role: .owner)
             let stranger = TestBrowser(client: browser.client)
             for _ in 0..<6 {
                 _ = try await stranger.post(Routes.login(next: nil), form: [("email", "owner@domain.com"), ("password", "not the password")], headers: [.xForwardedFor: "198.51.100.7"])
@@ -128,7 +128,7 @@ final class ManualClock: Sendable {
     /// minutes, every address waits, for minutes at most.
     @Test func aFloodOfGuessesFromManyAddressesHoldsTheAccount() async throws {
         try await withTestApp(configure: { $0.authAttemptsPerMinute = 1_000; $0.behindHTTPSProxy = true }) { browser, db in
-            try await db.createUser(email: "owner@domain.com", password: testPassword, role: .owner)
+            try await db.users.createUser(email: "owner@domain.com", password: testPassword, role: .owner)
             for index in 0..<50 {
                 _ = try await browser.post(Routes.login(next: nil), form: [("email", "owner@domain.com"), ("password", "guess \(index)")], headers: [.xForwardedFor: "198.51.100.\(index)"])
             }

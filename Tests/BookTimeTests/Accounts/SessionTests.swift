@@ -13,7 +13,7 @@ import Testing
     /// A session id planted before sign-in (session fixation) is worthless after it.
     @Test func loginRotatesTheSessionID() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             let store = SQLitePersistDriver(db: db)
             try await store.create(key: "hbs.planted-session-id", value: AppSession(), expires: .seconds(3600))
             browser.setCookie("booktime_session", "planted-session-id")
@@ -32,7 +32,7 @@ import Testing
 
     @Test func logoutEndsTheSession() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             let oldID = try #require(browser.cookie("booktime_session"))
 
@@ -52,7 +52,7 @@ import Testing
 
     @Test func logoutNeedsTheCSRFToken() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             #expect(try await browser.post("/logout/", form: [], csrf: false).status == .forbidden)
             #expect(try await browser.get("/account/").status == .ok)
@@ -61,8 +61,8 @@ import Testing
 
     @Test func deactivatedOrDeletedUsersAreSignedOutAtOnce() async throws {
         try await withTestApp { browser, db in
-            let anne = try await db.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
-            let bob = try await db.createUser(email: "bob@domain.com", password: testPassword, role: .customer)
+            let anne = try await db.users.createUser(email: "anne@domain.com", password: testPassword, role: .customer)
+            let bob = try await db.users.createUser(email: "bob@domain.com", password: testPassword, role: .customer)
             let other = TestBrowser(client: browser.client)
             try await browser.logIn("anne@domain.com", testPassword)
             try await other.logIn("bob@domain.com", testPassword)
@@ -82,7 +82,7 @@ import Testing
     @Test func sessionCookieFlags() async throws {
         for secure in [false, true] {
             try await withTestApp(configure: { $0.behindHTTPSProxy = secure }) { browser, db in
-                try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+                try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
                 let response = try await browser.logIn("user1@domain.com", testPassword)
                 let cookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("booktime_session=") })
                 #expect(cookie.contains("HttpOnly"))
@@ -96,7 +96,7 @@ import Testing
     /// Two weeks idle, not two weeks after sign-in: an old session is extended when used.
     @Test func sessionsExpireAfterTwoWeeksIdle() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             let id = try #require(browser.cookie("booktime_session"))
             let expiry = { try await db.reader.read { try Date.fetchOne($0, sql: "SELECT expiresAt FROM persist WHERE key = ?", arguments: ["hbs.\(id)"]) } }
@@ -128,7 +128,7 @@ import Testing
             #expect(anonymous.contains("Sign up"))
             #expect(!anonymous.contains("Log out"))
 
-            try await db.createUser(email: "customer@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "customer@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("customer@domain.com", testPassword)
             let customer = try await browser.get("/about-us/").text
             #expect(customer.contains("customer@domain.com"))
@@ -138,14 +138,14 @@ import Testing
             #expect(!customer.contains("/admin/") && !customer.contains("/office-admin/") && !customer.contains("/dispatch-admin/"))
 
             let staff = TestBrowser(client: browser.client)
-            try await db.createUser(email: "dispatch@domain.com", password: testPassword, role: .dispatcher)
+            try await db.users.createUser(email: "dispatch@domain.com", password: testPassword, role: .dispatcher)
             try await staff.logIn("dispatch@domain.com", testPassword)
             let dispatcher = try await staff.get("/about-us/").text
             #expect(dispatcher.contains(#"href="/dispatch-admin/""#))
             #expect(!dispatcher.contains(#"href="/admin/""#))
 
             let owner = TestBrowser(client: browser.client)
-            try await db.createUser(email: "boss@domain.com", password: testPassword, role: .owner)
+            try await db.users.createUser(email: "boss@domain.com", password: testPassword, role: .owner)
             try await owner.logIn("boss@domain.com", testPassword)
             let ownerPage = try await owner.get("/about-us/").text
             for link in ["/admin/", "/office-admin/", "/dispatch-admin/"] { #expect(ownerPage.contains(#"href="\#(link)""#)) }

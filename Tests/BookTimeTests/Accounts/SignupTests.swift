@@ -25,14 +25,14 @@ import Testing
             let response = try await browser.signUp("user@domain.com", testPassword)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/")
-            #expect(try await db.userExists(email: "user@domain.com"))
+            #expect(try await db.users.userExists(email: "user@domain.com"))
 
             let home = try await browser.get("/").text
             #expect(home.contains("You signed up successfully."))
             #expect(home.contains("user@domain.com"))
             #expect(try await browser.get("/account/").status == .ok)
 
-            let outbox = try await db.outbox()
+            let outbox = try await db.outbox.outbox()
             #expect(outbox.count == 1)
             #expect(outbox.first?.subject == "Welcome to BookTime")
             #expect(outbox.first?.toAddress == "user@domain.com")
@@ -50,7 +50,7 @@ import Testing
 
     @Test func duplicateEmailInAnyCaseIsRefused() async throws {
         try await withTestApp { browser, db in
-            try await db.createUser(email: "anne@example.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "anne@example.com", password: testPassword, role: .customer)
             let response = try await browser.signUp("ANNE@Example.com", testPassword)
             #expect(response.status == .unprocessableContent)
             #expect(response.text.contains("A user with that email address already exists."))
@@ -91,7 +91,7 @@ import Testing
             #expect(!response.text.contains(#"value="\#(signup.password1)""#))
             let count = try await db.reader.read { try User.fetchCount($0) }
             #expect(count == 0)
-            #expect(try await db.outbox().isEmpty)
+            #expect(try await db.outbox.outbox().isEmpty)
         }
     }
 }

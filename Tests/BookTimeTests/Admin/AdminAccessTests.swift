@@ -98,7 +98,7 @@ import Testing
     @Test func eachSiteHasItsOwnStaffOnlyLogin() async throws {
         try await withTestApp { browser, db in
             for role in Role.allCases {
-                try await db.createUser(email: "\(role.rawValue)@booktime.domain", password: testPassword, role: role)
+                try await db.users.createUser(email: "\(role.rawValue)@booktime.domain", password: testPassword, role: role)
             }
             let customer = TestBrowser(client: browser.client)
             let refused = try await customer.post("/admin/login/", form: [("email", "customer@booktime.domain"), ("password", testPassword)])

@@ -91,13 +91,13 @@ struct AdminShop {
             )
             return (tagID, db.lastInsertedRowID)
         }
-        let basketID = try await db.addToBasket(basketID: nil, userID: customerID, productID: productID, quantity: 2).basketID
+        let basketID = try await db.baskets.addToBasket(basketID: nil, userID: customerID, productID: productID, quantity: 2).basketID
         let email = OrderEmailSettings(mail: MailSettings(), publicURL: "http://shop.test", currency: .gbp)
-        var order = try await db.placeOrder(
+        var order = try await db.orders.placeOrder(
             basketID: basketID, userID: customerID, billingAddressID: address.id ?? 0, shippingAddressID: address.id ?? 0, email: email
         )
         if orderStatus != .new {
-            try await db.setOrderStatus(orderID: order.id ?? 0, to: orderStatus, by: nil)
+            try await db.orders.setOrderStatus(orderID: order.id ?? 0, to: orderStatus, by: nil)
             order.status = orderStatus
         }
         return AdminShop(

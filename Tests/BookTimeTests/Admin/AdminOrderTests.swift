@@ -133,7 +133,7 @@ import Testing
             #expect(try await Self.lines(db, id).map(\.status) == [.sent, .sent])
             #expect(try await Self.order(db, id)?.status == .done)
             #expect(try await Self.history(db, id).map(\.toStatus).suffix(3) == [30, 30, 30], "each line, then the order")
-            let email = try #require(try await db.outbox().first { $0.subject == "Your BookTime order BT\(id) is on its way" })
+            let email = try #require(try await db.outbox.outbox().first { $0.subject == "Your BookTime order BT\(id) is on its way" })
             #expect(email.toAddress == "buyer@booktime.domain")
             #expect(email.body.contains("3 x Free as in Freedom, £8.00 each: £24.00"))
         }
@@ -142,8 +142,8 @@ import Testing
     @Test func aLineOfAnotherBasketCannotBeChangedFromThisOne() async throws {
         try await withTestApp { browser, db in
             let shop = try await AdminShop.make(browser, db, signIn: [.owner])
-            let otherBasket = try await db.addToBasket(basketID: nil, userID: nil, productID: shop.product.id!, quantity: 1).basketID
-            let lineID = try #require(try await db.basketItems(basketID: otherBasket).first?.lineId)
+            let otherBasket = try await db.baskets.addToBasket(basketID: nil, userID: nil, productID: shop.product.id!, quantity: 1).basketID
+            let lineID = try #require(try await db.baskets.basketItems(basketID: otherBasket).first?.lineId)
             let page = try await shop.owner.get("/admin/basket/\(shop.basketID)/")
             let foreign = try await shop.owner.post(
                 "/admin/basket/\(shop.basketID)/", form: [("_fingerprint", page.fingerprint), ("status", "20"), ("basketLine-ids", "\(lineID)"), ("basketLine-\(lineID)-quantity", "3")]

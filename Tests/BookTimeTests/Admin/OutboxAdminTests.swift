@@ -47,7 +47,7 @@ import Testing
             let visitor = TestBrowser(client: browser.client)
             let sent = try await visitor.post("/contact-us/", form: [("name", "Ann Elliot"), ("email", "ann@example.com"), ("message", "Do you ship to Bath?")])
             #expect(sent.status == .seeOther)
-            let id = try #require(try await db.outbox().first { $0.replyTo == "ann@example.com" }?.id)
+            let id = try #require(try await db.outbox.outbox().first { $0.replyTo == "ann@example.com" }?.id)
             let list = try await shop.owner.get("/admin/email/")
             #expect(list.text.contains("Site message from Ann Elliot"))
             let page = try await shop.owner.get("/admin/email/\(id)/").text

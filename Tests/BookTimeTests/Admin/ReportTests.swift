@@ -24,9 +24,9 @@ import Testing
         for lines in [[(a, 2), (b, 2)], [(a, 2), (c, 2)], [(a, 2), (b, 1)]] {
             var basket: Int64? = nil
             for (product, quantity) in lines {
-                basket = try await db.addToBasket(basketID: basket, userID: user.id, productID: product.id!, quantity: quantity).basketID
+                basket = try await db.baskets.addToBasket(basketID: basket, userID: user.id, productID: product.id!, quantity: quantity).basketID
             }
-            _ = try await db.placeOrder(basketID: basket!, userID: user.id!, billingAddressID: address.id!, shippingAddressID: address.id!, email: email)
+            _ = try await db.orders.placeOrder(basketID: basket!, userID: user.id!, billingAddressID: address.id!, shippingAddressID: address.id!, email: email)
         }
     }
 

@@ -41,7 +41,7 @@ import Testing
                 "/admin/user/add/", form: [("email", "Ann@BookTime.domain"), ("role", "employee"), ("password1", testPassword), ("password2", testPassword)]
             )
             #expect(created.status == .seeOther)
-            let user = try #require(try await db.user(email: "ann@booktime.domain"))
+            let user = try #require(try await db.users.user(email: "ann@booktime.domain"))
             #expect(created.headers[.location] == "/admin/user/\(user.id!)/")
             #expect(user.isStaff && !user.isSuperuser)
             #expect(try await Self.groups(db, "ann@booktime.domain") == [StaffGroup.employees])

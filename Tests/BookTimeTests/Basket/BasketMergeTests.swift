@@ -10,7 +10,7 @@ import Testing
         try await withTestApp { browser, db in
             let cb = try await ShopFixtures.product(db, "The cathedral and the bazaar", price: 1000)
             let w = try await ShopFixtures.product(db, "Microsoft Windows guide", price: 1200)
-            let user = try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            let user = try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             try await ShopFixtures.addToBasket(browser, cb, quantity: 2)
             try await browser.logOut()
@@ -35,7 +35,7 @@ import Testing
     @Test func returningCustomerGetsTheirBasketBack() async throws {
         try await withTestApp { browser, db in
             let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             try await ShopFixtures.addToBasket(browser, book, quantity: 3)
             try await browser.logOut()
@@ -52,7 +52,7 @@ import Testing
             let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
             try await ShopFixtures.addToBasket(browser, book, quantity: 2)
             try await browser.signUp("new@domain.com", testPassword, next: "/order/address_select/")
-            let user = try #require(try await db.user(email: "new@domain.com"))
+            let user = try #require(try await db.users.user(email: "new@domain.com"))
             let basket = try await db.reader.read { try Basket.fetchOne($0) }
             #expect(basket?.userId == user.id)
             #expect(try await ShopFixtures.basketCount(browser) == 2)
@@ -64,7 +64,7 @@ import Testing
         try await withTestApp { browser, db in
             let book = try await ShopFixtures.product(db, "Siddhartha", price: 1000)
             let owner = try await ShopFixtures.customer(db, "owner@domain.com")
-            let basketID = try await db.addToBasket(basketID: nil, userID: owner.id, productID: book.id!, quantity: 1).basketID
+            let basketID = try await db.baskets.addToBasket(basketID: nil, userID: owner.id, productID: book.id!, quantity: 1).basketID
             let store = SQLitePersistDriver(db: db)
             try await store.create(key: "hbs.forged", value: AppSession(basketID: basketID), expires: .seconds(600))
             browser.setCookie("booktime_session", "forged")

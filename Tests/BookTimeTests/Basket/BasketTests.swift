@@ -36,18 +36,18 @@ import Testing
         let test = try TestDatabase()
         let book = try await ShopFixtures.product(test.db, "Siddhartha", price: 800)
         let user = try await ShopFixtures.customer(test.db, "user1@domain.com")
-        let first = try await test.db.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 1)
-        let second = try await test.db.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 2)
+        let first = try await test.db.baskets.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 1)
+        let second = try await test.db.baskets.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 2)
         #expect(second.basketID == first.basketID)
         #expect(second.quantity == 3)
-        let visitor = try await test.db.addToBasket(basketID: nil, userID: nil, productID: book.id!, quantity: 1)
+        let visitor = try await test.db.baskets.addToBasket(basketID: nil, userID: nil, productID: book.id!, quantity: 1)
         #expect(visitor.basketID != first.basketID, "visitors' baskets are found through their session only")
     }
 
     @Test func addToBasketSignedInBelongsToTheUser() async throws {
         try await withTestApp { browser, db in
             let book = try await ShopFixtures.product(db, "Siddhartha", price: 800)
-            let user = try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            let user = try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             try await ShopFixtures.addToBasket(browser, book, quantity: 2)
             let basket = try await db.reader.read { try Basket.fetchOne($0) }
@@ -120,7 +120,7 @@ import Testing
             #expect(html.contains(#"href="/login/?next=/order/address_select/""#))
             #expect(!html.contains("Place order"))
 
-            try await db.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
+            try await db.users.createUser(email: "user1@domain.com", password: testPassword, role: .customer)
             try await browser.logIn("user1@domain.com", testPassword)
             #expect(try await browser.get("/basket/").text.contains("Place order"))
         }

@@ -110,7 +110,7 @@ struct RawHTTPConnection {
         #expect(server.stop() == 0)
         let db = try AppDatabase.open(path: directory.file("shop.db"))
         defer { try? db.close() }
-        let welcome = try #require(try await db.outbox().first { $0.toAddress == "port@example.com" })
+        let welcome = try #require(try await db.outbox.outbox().first { $0.toAddress == "port@example.com" })
         let base = server.baseURL.absoluteString.hasSuffix("/") ? String(server.baseURL.absoluteString.dropLast()) : server.baseURL.absoluteString
         #expect(welcome.body.contains(base + "/login/"), "\(welcome.body)")
         #expect(!welcome.body.contains(":0/"))

@@ -16,9 +16,9 @@ import Testing
 
     @Test func productsPageReturnsActiveByName() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "The cathedral and the bazaar", price: 1000))
-            try await db.createProduct(ProductInput(name: "A Tale of Two Cities", price: 200, active: false))
-            try await db.createProduct(ProductInput(name: "Microsoft Windows guide", price: 1200))
+            try await db.catalog.createProduct(ProductInput(name: "The cathedral and the bazaar", price: 1000))
+            try await db.catalog.createProduct(ProductInput(name: "A Tale of Two Cities", price: 200, active: false))
+            try await db.catalog.createProduct(ProductInput(name: "Microsoft Windows guide", price: 1200))
             let response = try await browser.get("/products/all/")
             #expect(response.status == .ok)
             #expect(response.text.contains("BookTime"))
@@ -29,9 +29,9 @@ import Testing
 
     @Test func productsPageFiltersByTagAndActive() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "The cathedral and the bazaar", price: 1000, tags: ["Open source"]))
-            try await db.createProduct(ProductInput(name: "Hidden open book", price: 1000, tags: ["Open source"], active: false))
-            try await db.createProduct(ProductInput(name: "Microsoft Windows guide", price: 1200))
+            try await db.catalog.createProduct(ProductInput(name: "The cathedral and the bazaar", price: 1000, tags: ["Open source"]))
+            try await db.catalog.createProduct(ProductInput(name: "Hidden open book", price: 1000, tags: ["Open source"], active: false))
+            try await db.catalog.createProduct(ProductInput(name: "Microsoft Windows guide", price: 1200))
             let html = try await browser.get("/products/open-source/").text
             #expect(Self.names(in: html) == ["The cathedral and the bazaar"])
             #expect(html.contains("<h1>Open source</h1>"))
@@ -46,7 +46,7 @@ import Testing
 
     @Test func inactiveTagAndProductAre404() async throws {
         let (tagStatus, productStatus) = try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Retired", price: 100, tags: ["Old"], active: false))
+            try await db.catalog.createProduct(ProductInput(name: "Retired", price: 100, tags: ["Old"], active: false))
             try await db.dbWriter.write { try $0.execute(sql: "UPDATE productTag SET active = 0") }
             return (try await browser.get("/products/old/").status, try await browser.get("/product/retired/").status)
         }
@@ -57,7 +57,7 @@ import Testing
     @Test func paginationClampsAndLinks() async throws {
         try await withTestApp { browser, db in
             for index in 1...30 {
-                try await db.createProduct(ProductInput(name: String(format: "Book %02d", index), price: 100 * index))
+                try await db.catalog.createProduct(ProductInput(name: String(format: "Book %02d", index), price: 100 * index))
             }
             let first = try await browser.get("/products/all/").text
             #expect(Self.names(in: first) == (1...12).map { String(format: "Book %02d", $0) })
@@ -87,7 +87,7 @@ import Testing
 
     @Test func productDetailShowsEverything() async throws {
         try await withTestApp { browser, db in
-            let product = try await db.createProduct(
+            let product = try await db.catalog.createProduct(
                 ProductInput(
                     name: "Siddhartha", author: "Hermann Hesse", description: "A novel.\n\nA second <b>paragraph</b>.",
                     price: 600, tags: ["Religion", "Narrative"]
@@ -111,7 +111,7 @@ import Testing
 
     @Test func outOfStockProductCannotBeAdded() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Rare", price: 100, inStock: false))
+            try await db.catalog.createProduct(ProductInput(name: "Rare", price: 100, inStock: false))
             let html = try await browser.get("/product/rare/").text
             #expect(html.contains("<dt>In stock</dt><dd>Out of stock</dd>"))
             #expect(html.contains(" disabled>Add to basket"))
@@ -121,11 +121,11 @@ import Testing
 
     @Test func slugsAreUniqueAndReadable() async throws {
         let test = try TestDatabase()
-        let a = try await test.db.createProduct(ProductInput(name: "Les Misérables", price: 100))
-        let b = try await test.db.createProduct(ProductInput(name: "Les misérables!", price: 100))
+        let a = try await test.db.catalog.createProduct(ProductInput(name: "Les Misérables", price: 100))
+        let b = try await test.db.catalog.createProduct(ProductInput(name: "Les misérables!", price: 100))
         #expect(a.slug == "les-miserables")
         #expect(b.slug == "les-miserables-2")
-        let c = try await test.db.createProduct(ProductInput(name: "Anything", price: 100, tags: ["All", "Children's Books"]))
+        let c = try await test.db.catalog.createProduct(ProductInput(name: "Anything", price: 100, tags: ["All", "Children's Books"]))
         let slugs = try await test.db.reader.read { db in try String.fetchAll(db, sql: "SELECT slug FROM productTag ORDER BY slug") }
         #expect(slugs == ["all-2", "childrens-books"])
         #expect(c.slug == "anything")
@@ -161,8 +161,8 @@ import Testing
 
     @Test func homeListsTagsWithActiveProducts() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Emma", price: 100, tags: ["Fiction"]))
-            try await db.createProduct(ProductInput(name: "Gone", price: 100, tags: ["Hidden"], active: false))
+            try await db.catalog.createProduct(ProductInput(name: "Emma", price: 100, tags: ["Fiction"]))
+            try await db.catalog.createProduct(ProductInput(name: "Gone", price: 100, tags: ["Hidden"], active: false))
             let html = try await browser.get("/").text
             #expect(html.contains(#"<a href="/products/fiction/">Fiction <span class="count">1</span></a>"#))
             #expect(!html.contains("/products/hidden/"))
@@ -171,7 +171,7 @@ import Testing
 
     @Test func coverIsAnEscapedSVG() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Tom & Jerry <script>", author: "Anon \"Q\"", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Tom & Jerry <script>", author: "Anon \"Q\"", price: 100))
             let response = try await browser.get("/covers/tom-jerry-script.svg")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "image/svg+xml")
@@ -192,9 +192,9 @@ import Testing
 @Suite struct SearchTests {
     @Test func ranksNameAboveDescriptionAndMatchesPrefixes() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "A Voyage Round the World", description: "Whales and the sea.", price: 100))
-            try await db.createProduct(ProductInput(name: "Moby-Dick", author: "Herman Melville", description: "The whale.", price: 100))
-            try await db.createProduct(ProductInput(name: "Emma", description: "Nothing about the sea.", price: 100, active: false))
+            try await db.catalog.createProduct(ProductInput(name: "A Voyage Round the World", description: "Whales and the sea.", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Moby-Dick", author: "Herman Melville", description: "The whale.", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Emma", description: "Nothing about the sea.", price: 100, active: false))
             let html = try await browser.get("/search/?q=mob").text
             #expect(CatalogPageTests.searchNames(in: html) == ["Moby-Dick"])
             let whale = try await browser.get("/search/?q=whale").text
@@ -211,7 +211,7 @@ import Testing
 
     @Test func tagChangesReachTheIndex() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Walden", price: 100, tags: ["Philosophy"]))
+            try await db.catalog.createProduct(ProductInput(name: "Walden", price: 100, tags: ["Philosophy"]))
             #expect(CatalogPageTests.searchNames(in: try await browser.get("/search/?q=philosophy").text) == ["Walden"])
             try await db.dbWriter.write { try $0.execute(sql: "UPDATE productTag SET name = 'Nature writing'") }
             #expect(CatalogPageTests.searchNames(in: try await browser.get("/search/?q=philosophy").text).isEmpty)
@@ -225,7 +225,7 @@ import Testing
     ])
     func pathologicalQueriesNeverFail(query: String) async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Dracula", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Dracula", price: 100))
             let response = try await browser.get(Routes.search(query: query))
             #expect(response.status == .ok)
             #expect(response.text.contains("BookTime"))
@@ -235,7 +235,7 @@ import Testing
 
     @Test func highlightsAreEscaped() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Evil <img src=x onerror=alert(1)>", description: "<script>alert(1)</script> evil", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Evil <img src=x onerror=alert(1)>", description: "<script>alert(1)</script> evil", price: 100))
             let html = try await browser.get("/search/?q=evil").text
             #expect(!html.contains("<img src=x"))
             #expect(!html.contains("<script>alert"))
@@ -247,7 +247,7 @@ import Testing
     @Test func searchQueriesScanTheIndexFirst() async throws {
         let test = try TestDatabase()
         let plans = try await test.db.reader.read { db in
-            try [(AppDatabase.searchCountSQL, ["\"x\"*"] as [any DatabaseValueConvertible]), (AppDatabase.searchPageSQL, ["\"x\"*", 12, 0])].map { sql, arguments in
+            try [(CatalogStore.searchCountSQL, ["\"x\"*"] as [any DatabaseValueConvertible]), (CatalogStore.searchPageSQL, ["\"x\"*", 12, 0])].map { sql, arguments in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments)).map { $0["detail"] as String }
             }
         }

@@ -18,7 +18,7 @@ import Testing
         }
         #expect(described == report.created, "every book has a real description")
         #expect(authored == report.created, "every book names its author")
-        #expect(try await test.db.tagSummaries().count >= 10)
+        #expect(try await test.db.catalog.tagSummaries().count >= 10)
     }
 
     /// The committed `booktime.db.example` opens, migrates and lists products (checked on a copy).
@@ -31,7 +31,7 @@ import Testing
         let db = try AppDatabase.open(path: copy)
         try db.migrate()
         #expect(try db.integrityProblems().isEmpty)
-        let page = try await db.productPage(tagID: nil, page: 1, pageSize: 12)
+        let page = try await db.catalog.productPage(tagID: nil, page: 1, pageSize: 12)
         #expect(page.totalCount >= 150)
         #expect(page.products.count == 12)
         let secret = try await db.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM setting WHERE key = 'secret_key'") }

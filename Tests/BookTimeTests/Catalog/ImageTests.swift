@@ -69,11 +69,11 @@ import Testing
 @Suite struct ProductImageTests {
     @Test func imagesAreAttachedOnceAndServedImmutable() async throws {
         try await withTestApp { browser, db in
-            let product = try await db.createProduct(ProductInput(name: "The cathedral and the bazaar", price: 1000))
+            let product = try await db.catalog.createProduct(ProductInput(name: "The cathedral and the bazaar", price: 1000))
             let picture = TestImages.jpeg(width: 900, height: 1200)
-            let image = try #require(try await db.addProductImage(productID: product.id!, data: picture))
-            #expect(try await db.addProductImage(productID: product.id!, data: picture) == nil)
-            try await db.addProductImage(productID: product.id!, data: TestImages.png(width: 500, height: 500))
+            let image = try #require(try await db.catalog.addProductImage(productID: product.id!, data: picture))
+            #expect(try await db.catalog.addProductImage(productID: product.id!, data: picture) == nil)
+            try await db.catalog.addProductImage(productID: product.id!, data: TestImages.png(width: 500, height: 500))
 
             let page = try await browser.get("/product/the-cathedral-and-the-bazaar/").text
             #expect(page.contains(#"<img src="/images/\#(image.imageHash)""#))
@@ -100,8 +100,8 @@ import Testing
 
     @Test func rejectedImageStoresNothing() async throws {
         let test = try TestDatabase()
-        let product = try await test.db.createProduct(ProductInput(name: "Book", price: 100))
-        await #expect(throws: ImageError.self) { try await test.db.addProductImage(productID: product.id!, data: Data("<html>".utf8)) }
+        let product = try await test.db.catalog.createProduct(ProductInput(name: "Book", price: 100))
+        await #expect(throws: ImageError.self) { try await test.db.catalog.addProductImage(productID: product.id!, data: Data("<html>".utf8)) }
         let counts = try await test.db.reader.read { db in (try ProductImage.fetchCount(db), try ImageBlob.fetchCount(db)) }
         #expect(counts == (0, 0))
     }

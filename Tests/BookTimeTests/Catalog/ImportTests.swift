@@ -52,10 +52,10 @@ import Testing
             (try Product.fetchCount(db), try ProductTag.fetchCount(db), try ProductImage.fetchCount(db))
         }
         #expect(counts == (3, 6, 3))
-        let siddhartha = try #require(try await test.db.productDetail(slug: "siddhartha"))
+        let siddhartha = try #require(try await test.db.catalog.productDetail(slug: "siddhartha"))
         #expect(siddhartha.product.price == 600)
         #expect(siddhartha.tags.map(\.slug) == ["narrative", "religion"])
-        #expect(try await test.db.activeTag(slug: "open-source")?.name == "Open source")
+        #expect(try await test.db.catalog.activeTag(slug: "open-source")?.name == "Open source")
     }
 
     @Test func reimportUpdatesAndNeverDuplicates() async throws {
@@ -73,7 +73,7 @@ import Testing
             (try Product.fetchCount(db), try ProductTag.fetchCount(db), try ProductImage.fetchCount(db), try ImageBlob.fetchCount(db))
         }
         #expect(counts == (3, 6, 3, 6))
-        #expect(try await test.db.productDetail(slug: "siddhartha")?.product.price == 750)
+        #expect(try await test.db.catalog.productDetail(slug: "siddhartha")?.product.price == 750)
     }
 
     /// A file that does not mention a field (no author column, an empty cell) leaves it alone.
@@ -87,7 +87,7 @@ import Testing
         let second = try await importer.run(csv: Self.header + "emma,,,,9.50\n")
         #expect(second.updated == 1)
         #expect(second.changes == ["line 2: Emma: price 8.00 → 9.50"])
-        let emma = try #require(try await test.db.productDetail(slug: "emma"))
+        let emma = try #require(try await test.db.catalog.productDetail(slug: "emma"))
         #expect(emma.product.name == "Emma", "matched by name in any case, the name kept as it was")
         #expect(emma.product.author == "Jane Austen")
         #expect(emma.product.description == "A comedy of manners")
@@ -96,7 +96,7 @@ import Testing
 
         let third = try await importer.run(csv: "name,author,description,tags,image_filename,price\nEmma,J. Austen,A novel,Novels,,9.50\n")
         #expect(third.changes == ["line 2: Emma: author, description, tags"])
-        let changed = try #require(try await test.db.productDetail(slug: "emma"))
+        let changed = try #require(try await test.db.catalog.productDetail(slug: "emma"))
         #expect(changed.product.author == "J. Austen")
         #expect(changed.tags.map(\.name) == ["Novels"])
         #expect(changed.images.count == 1)
@@ -121,18 +121,18 @@ import Testing
         #expect(report.tagsCreated == 2_500, "2,499 numbered tags, Shared, and Tag 1 once whatever its case")
         let slugs = try await test.db.reader.read { try String.fetchAll($0, sql: "SELECT slug FROM product WHERE name LIKE 'Twin%' ORDER BY id") }
         #expect(slugs == ["twin", "twin-2"])
-        let found = try await test.db.search("tag 2222", page: 1, pageSize: 10)
+        let found = try await test.db.catalog.search("tag 2222", page: 1, pageSize: 10)
         #expect(found.hits.map(\.card.name) == ["Book 2222"])
-        #expect(try await test.db.search("shared", page: 1, pageSize: 1).totalCount == 2_499)
+        #expect(try await test.db.catalog.search("shared", page: 1, pageSize: 1).totalCount == 2_499)
         #expect(try await test.db.integrityProblems().isEmpty)
         // The import wrote the search rows itself; its flag never outlives its batch, so the
         // shop's own writes are indexed by the triggers as before.
         let flags = try await test.db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM setting WHERE key = ?", arguments: [CatalogSchema.searchIndexedByWriter]) }
         #expect(flags == 0)
         let afterImport = try await version()
-        try await test.db.createProduct(ProductInput(name: "Later book", price: 100, tags: ["Afterwards"]))
+        try await test.db.catalog.createProduct(ProductInput(name: "Later book", price: 100, tags: ["Afterwards"]))
         #expect(try await version() > afterImport, "the shop's own writes still move the version")
-        #expect(try await test.db.search("afterwards", page: 1, pageSize: 10).hits.map(\.card.name) == ["Later book"])
+        #expect(try await test.db.catalog.search("afterwards", page: 1, pageSize: 10).hits.map(\.card.name) == ["Later book"])
     }
 
     @Test func badRowsAreReportedWithLineNumbersAndSkipped() async throws {
@@ -162,7 +162,7 @@ import Testing
         #expect(report.problems[4].hasPrefix("line 7: skipped: the image fake.jpg was refused"))
         #expect(report.problems[5].hasPrefix("line 8: skipped: the image name ../etc/passwd"))
         #expect(report.problems[6].hasPrefix("line 9: skipped: it has 2 fields"))
-        #expect(try await test.db.productDetail(slug: "multi-line-quoted")?.product.price == 150)
+        #expect(try await test.db.catalog.productDetail(slug: "multi-line-quoted")?.product.price == 150)
         let names = try await test.db.reader.read { db in try String.fetchAll(db, sql: "SELECT name FROM product ORDER BY name") }
         #expect(names == ["Good book", "Multi-line, quoted"])
     }

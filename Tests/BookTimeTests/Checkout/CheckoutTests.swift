@@ -11,7 +11,7 @@ import Testing
         -> (user: User, address: Address)
     {
         try await browser.signUp(email, testPassword)
-        let user = try #require(try await db.user(email: email))
+        let user = try #require(try await db.users.user(email: email))
         for (book, quantity) in books { try await ShopFixtures.addToBasket(browser, book, quantity: quantity) }
         let address = try await ShopFixtures.address(db, userID: user.id!)
         return (user, address)
@@ -83,7 +83,7 @@ import Testing
             #expect(done.contains("BT\(order.id!)"))
             #expect(done.contains("£32.50"))
 
-            let email = try #require(try await db.outbox().first { $0.subject.hasPrefix("Your BookTime order") })
+            let email = try #require(try await db.outbox.outbox().first { $0.subject.hasPrefix("Your BookTime order") })
             #expect(email.subject == "Your BookTime order BT\(order.id!)")
             #expect(email.toAddress == "user1@domain.com")
             #expect(email.body.contains("2 x Siddhartha, £10.00 each: £20.00"))

@@ -47,7 +47,7 @@ import Testing
             try await CheckoutTests.checkout(browser, billing: address)
             let order = try #require(try await db.reader.read { try Order.fetchOne($0) })
             let line = try #require(try await db.reader.read { try OrderLine.fetchOne($0) })
-            try await db.setOrderLineStatus(lineID: line.id!, to: .sent, by: nil)
+            try await db.orders.setOrderLineStatus(lineID: line.id!, to: .sent, by: nil)
             let detail = try await browser.get("/orders/\(order.id!)/").text
             #expect(detail.contains("Siddhartha: New → Sent"))
             #expect(detail.contains("Order: New → Done"))

@@ -37,7 +37,7 @@ import Testing
         let book = try await ShopFixtures.product(test.db, "Siddhartha", price: 1000)
         let billing = try await ShopFixtures.address(test.db, userID: user.id!, name: "Jane Billing", address1: "1 Bill street")
         let shipping = try await ShopFixtures.address(test.db, userID: user.id!, name: "John Shipping", address1: "2 Ship lane")
-        let basketID = try await test.db.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 1).basketID
+        let basketID = try await test.db.baskets.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 1).basketID
         let now = Date(timeIntervalSince1970: 1_790_000_000.125)
 
         try await test.db.dbWriter.write { db in

@@ -15,7 +15,7 @@ import Testing
         var carts: [(userID: Int64, basketID: Int64, addressID: Int64)] = []
         for index in 0..<20 {
             let user = try await ShopFixtures.customer(db, "racer\(index)@domain.com")
-            let basketID = try await db.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 1).basketID
+            let basketID = try await db.baskets.addToBasket(basketID: nil, userID: user.id, productID: book.id!, quantity: 1).basketID
             let address = try await ShopFixtures.address(db, userID: user.id!)
             carts.append((user.id!, basketID, address.id!))
         }
@@ -23,7 +23,7 @@ import Testing
             for cart in carts {
                 group.addTask {
                     do {
-                        _ = try await db.placeOrder(
+                        _ = try await db.orders.placeOrder(
                             basketID: cart.basketID, userID: cart.userID, billingAddressID: cart.addressID, shippingAddressID: cart.addressID,
                             email: Self.email
                         )

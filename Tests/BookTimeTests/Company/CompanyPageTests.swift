@@ -51,7 +51,7 @@ import Testing
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/")
 
-            let outbox = try await db.outbox()
+            let outbox = try await db.outbox.outbox()
             #expect(outbox.count == 1)
             #expect(outbox.first?.subject == "Site message from Luke Skywalker")
             // Trimmed, the domain lower-cased (the part before @ is the mailbox's own).
@@ -79,7 +79,7 @@ import Testing
             #expect(html.contains(#"id="error_email""#))
             #expect(html.contains(#"value="not-an-address""#))
             #expect(html.contains("Hi &lt;there&gt;</textarea>"))
-            #expect(try await db.outbox().isEmpty)
+            #expect(try await db.outbox.outbox().isEmpty)
         }
     }
 
@@ -91,7 +91,7 @@ import Testing
             #expect(response.status == .unprocessableContent)
             #expect(response.text.contains("Ensure this value has at most 100 characters (it has 101)."))
             #expect(response.text.contains("Ensure this value has at most 600 characters (it has 601)."))
-            #expect(try await db.outbox().isEmpty)
+            #expect(try await db.outbox.outbox().isEmpty)
         }
     }
 
@@ -116,7 +116,7 @@ import Testing
                 "/contact-us/", form: [("name", "Reader"), ("email", "someone-else@example.com"), ("message", "Where is my book?")]
             )
             #expect(response.status == .seeOther)
-            let message = try await db.outbox().first { $0.subject.hasPrefix("Site message") }
+            let message = try await db.outbox.outbox().first { $0.subject.hasPrefix("Site message") }
             #expect(message?.replyTo == "reader@example.com")
             #expect(message?.body == "From: Reader <reader@example.com>\nWhere is my book?")
             // The anonymous page is not served the signed-in user's address from the cache.
@@ -142,7 +142,7 @@ import Testing
             let response = try await browser.post("/contact-us/", form: [("name", "Mallory"), ("message", "forged")], csrf: false)
             #expect(response.status == .forbidden)
             #expect(response.text.contains("BookTime"))
-            #expect(try await db.outbox().isEmpty)
+            #expect(try await db.outbox.outbox().isEmpty)
         }
     }
 
@@ -153,7 +153,7 @@ import Testing
                 "/contact-us/", form: [("name", "Mallory"), ("message", "forged"), ("csrf_token", String(repeating: "A", count: 43))], csrf: false
             )
             #expect(response.status == .forbidden)
-            #expect(try await db.outbox().isEmpty)
+            #expect(try await db.outbox.outbox().isEmpty)
         }
     }
 
@@ -164,7 +164,7 @@ import Testing
                 "/contact-us/", form: [("name", "M"), ("message", "m"), ("csrf_token", String(repeating: "A", count: 43))], csrf: false
             )
             #expect(response.status == .forbidden)
-            #expect(try await db.outbox().isEmpty)
+            #expect(try await db.outbox.outbox().isEmpty)
         }
     }
 
@@ -174,7 +174,7 @@ import Testing
             headers[.origin] = "https://evil.example"
             let response = try await browser.post("/contact-us/", form: [("name", "M"), ("message", "m")], headers: headers)
             #expect(response.status == .forbidden)
-            #expect(try await db.outbox().isEmpty)
+            #expect(try await db.outbox.outbox().isEmpty)
         }
     }
 
@@ -187,7 +187,7 @@ import Testing
             headers[HTTPField.Name("X-Forwarded-Host")!] = "evil.example"
             let response = try await browser.post("/contact-us/", form: [("name", "M"), ("email", "m@example.com"), ("message", "m")], headers: headers)
             #expect(response.status == .forbidden)
-            #expect(try await db.outbox().isEmpty)
+            #expect(try await db.outbox.outbox().isEmpty)
         }
         try await withTestApp(configure: { $0.behindHTTPSProxy = true }) { browser, _ in
             var headers = HTTPFields()
@@ -209,7 +209,7 @@ import Testing
             #expect(refused.status == .tooManyRequests)
             #expect(refused.headers[.retryAfter] == "600")
             #expect(refused.text.contains("Please wait ten minutes before writing again."))
-            #expect(try await db.outbox().count == 5)
+            #expect(try await db.outbox.outbox().count == 5)
         }
     }
 
@@ -225,7 +225,7 @@ import Testing
             let refused = try await browser.post("/contact-us/", form: [("name", "A"), ("email", "a@example.com"), ("message", "hello")])
             #expect(refused.status == .tooManyRequests)
             #expect(refused.text.contains("too many messages waiting"))
-            #expect(try await db.outbox().count == CompanyController.maxWaitingMessages)
+            #expect(try await db.outbox.outbox().count == CompanyController.maxWaitingMessages)
         }
     }
 

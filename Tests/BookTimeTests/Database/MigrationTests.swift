@@ -65,12 +65,12 @@ import Testing
 
     @Test func backupIsAConsistentCopy() async throws {
         let test = try TestDatabase()
-        try await test.db.enqueueEmail(OutboxEmail(to: "a@example.com", from: "b@example.com", subject: "s", body: "b"))
+        try await test.db.outbox.enqueueEmail(OutboxEmail(to: "a@example.com", from: "b@example.com", subject: "s", body: "b"))
         let out = test.directory.file("copy.db")
         try test.db.backup(to: out)
         let copy = try AppDatabase.open(path: out)
         #expect(try copy.integrityProblems().isEmpty)
-        #expect(try await copy.outbox().count == 1)
+        #expect(try await copy.outbox.outbox().count == 1)
         #expect(try copy.migrationStatus().pending.isEmpty)
         // Never overwrites.
         #expect(throws: AppDatabase.OpenError.self) { try test.db.backup(to: out) }

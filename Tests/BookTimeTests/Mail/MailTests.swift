@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct MailSenderTests {
     func queue(_ db: AppDatabase, subject: String = "Site message") async throws -> OutboxEmail {
-        try await db.enqueueEmail(OutboxEmail(to: "customerservice@booktime.domain", from: "site@booktime.domain", subject: subject, body: "From: Luke\nHi"))
+        try await db.outbox.enqueueEmail(OutboxEmail(to: "customerservice@booktime.domain", from: "site@booktime.domain", subject: subject, body: "From: Luke\nHi"))
     }
 
     @Test func deliversDueMailAndMarksItSent() async throws {
@@ -18,7 +18,7 @@ import Testing
         let result = await sender.deliverDue()
         #expect(result.sent == 1 && result.failed == 0)
         #expect(transport.sent.map(\.subject) == ["Site message"])
-        let stored = try #require(try await test.db.outbox().first)
+        let stored = try #require(try await test.db.outbox.outbox().first)
         #expect(stored.status == .sent)
         #expect(stored.sentAt != nil)
         #expect(stored.attempts == 1)
@@ -34,7 +34,7 @@ import Testing
         let sender = MailSender(db: test.db, transport: transport)
         let start = Date()
         #expect(await sender.deliverDue(now: { start }).failed == 1)
-        var stored = try #require(try await test.db.outbox().first)
+        var stored = try #require(try await test.db.outbox.outbox().first)
         #expect(stored.status == .pending)
         #expect(stored.attempts == 1)
         #expect(stored.lastError?.contains("server said no") == true)
@@ -44,7 +44,7 @@ import Testing
         #expect(await sender.deliverDue(now: { start.addingTimeInterval(10) }).sent == 0)
         // Due: delivered.
         #expect(await sender.deliverDue(now: { start.addingTimeInterval(31) }).sent == 1)
-        stored = try #require(try await test.db.outbox().first)
+        stored = try #require(try await test.db.outbox.outbox().first)
         #expect(stored.status == .sent)
         #expect(stored.lastError == nil)
     }
@@ -60,7 +60,7 @@ import Testing
             await sender.deliverDue(now: { now })
             clock = clock.addingTimeInterval(3601)
         }
-        let stored = try #require(try await test.db.outbox().first)
+        let stored = try #require(try await test.db.outbox.outbox().first)
         #expect(stored.status == .failed)
         #expect(stored.attempts == MailSender.maxAttempts)
         #expect(transport.sent.isEmpty)
@@ -78,7 +78,7 @@ import Testing
         _ = try await queue(test.db)
         let result = await MailSender(db: test.db, transport: nil).deliverDue()
         #expect(result.sent == 0)
-        #expect(try await test.db.outbox().first?.status == .pending)
+        #expect(try await test.db.outbox.outbox().first?.status == .pending)
     }
 }
 
@@ -153,7 +153,7 @@ import Testing
     /// customer's words appear only at debug level.
     @Test func undeliveredMailIsLoggedWithoutItsText() async throws {
         let test = try TestDatabase()
-        try await test.db.enqueueEmail(OutboxEmail(to: "a@b.co", from: "site@shop", subject: "Reset", body: "secret-link-123"))
+        try await test.db.outbox.enqueueEmail(OutboxEmail(to: "a@b.co", from: "site@shop", subject: "Reset", body: "secret-link-123"))
         for level in [Logger.Level.info, .debug] {
             let lines = LogRecorder()
             var logger = Logger(label: "test") { _ in lines }

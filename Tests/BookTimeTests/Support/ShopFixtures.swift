@@ -8,7 +8,7 @@ import HummingbirdTesting
 enum ShopFixtures {
     @discardableResult
     static func product(_ db: AppDatabase, _ name: String, price: Int, stock: Int? = nil, active: Bool = true, inStock: Bool = true) async throws -> Product {
-        var product = try await db.createProduct(ProductInput(name: name, price: price, active: active, inStock: inStock))
+        var product = try await db.catalog.createProduct(ProductInput(name: name, price: price, active: active, inStock: inStock))
         if let stock {
             let id = product.id
             try await db.dbWriter.write { try $0.execute(sql: "UPDATE product SET stockCount = ? WHERE id = ?", arguments: [stock, id]) }
@@ -28,7 +28,7 @@ enum ShopFixtures {
 
     @discardableResult
     static func address(_ db: AppDatabase, userID: Int64, name: String = "John Smith", address1: String = "1 the road") async throws -> Address {
-        try await db.saveAddress(Address(userId: userID, name: name, address1: address1, zipCode: "LC11RA", city: "Smithland", country: "uk"))
+        try await db.addresses.saveAddress(Address(userId: userID, name: name, address1: address1, zipCode: "LC11RA", city: "Smithland", country: "uk"))
     }
 
     static func addToBasket(_ browser: TestBrowser, _ product: Product, quantity: Int? = nil) async throws -> TestResponse {

@@ -7,12 +7,12 @@ import Testing
 @Suite struct PageCacheTests {
     @Test func writesFromAnotherConnectionInvalidateCachedPages() async throws {
         try await withTestApp(configure: { $0.catalogPollInterval = .milliseconds(20) }) { browser, db in
-            try await db.createProduct(ProductInput(name: "Emma", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Emma", price: 100))
             #expect(CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Emma"])
             // Another process (say, `booktime import-products` while serving) writes to the same file.
             // It shows within the poll interval (configured to 20 ms here).
             let other = try AppDatabase.open(path: db.path)
-            try await other.createProduct(ProductInput(name: "Dracula", price: 100))
+            try await other.catalog.createProduct(ProductInput(name: "Dracula", price: 100))
             #expect(try await Self.eventually { CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Dracula", "Emma"] })
             try await other.dbWriter.write { try $0.execute(sql: "UPDATE product SET price = 999 WHERE name = 'Emma'") }
             #expect(try await Self.eventually { try await browser.get("/product/emma/").text.contains("£9.99") })
@@ -22,9 +22,9 @@ import Testing
     @Test func writesThroughTheShopsOwnPoolShowAtOnce() async throws {
         // A poll interval so long that only the commit observation can explain a fresh page.
         try await withTestApp(configure: { $0.catalogPollInterval = .seconds(3600) }) { browser, db in
-            try await db.createProduct(ProductInput(name: "Emma", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Emma", price: 100))
             #expect(CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Emma"])
-            try await db.createProduct(ProductInput(name: "Dracula", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Dracula", price: 100))
             #expect(CatalogPageTests.names(in: try await browser.get("/products/all/").text) == ["Dracula", "Emma"])
         }
     }
@@ -39,7 +39,7 @@ import Testing
 
     @Test func cachedPagesCarryEachVisitorsOwnToken() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Emma", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Emma", price: 100))
             let other = TestBrowser(client: browser.client)
             let mine = try await browser.get("/product/emma/").text
             let theirs = try await other.get("/product/emma/").text
@@ -55,7 +55,7 @@ import Testing
     @Test func dataCannotForgeAPlaceholder() async throws {
         try await withTestApp { browser, db in
             let forged = CachedPage.Slot.csrfToken.marker + CachedPage.Slot.messages.marker
-            try await db.createProduct(ProductInput(name: "Forgery", description: "Look: \(forged)", price: 100))
+            try await db.catalog.createProduct(ProductInput(name: "Forgery", description: "Look: \(forged)", price: 100))
             let html = try await browser.get("/product/forgery/").text
             let token = try #require(browser.cookie("csrftoken"))
             #expect(html.components(separatedBy: token).count - 1 == 1, "the token appears only in the form")
@@ -65,7 +65,7 @@ import Testing
 
     @Test func pageTitlesNameTheContent() async throws {
         try await withTestApp { browser, db in
-            try await db.createProduct(ProductInput(name: "Walden", price: 100, tags: ["Nature"]))
+            try await db.catalog.createProduct(ProductInput(name: "Walden", price: 100, tags: ["Nature"]))
             #expect(try await browser.get("/product/walden/").text.contains("<title>Walden · BookTime</title>"))
             #expect(try await browser.get("/products/nature/").text.contains("<title>Nature · BookTime</title>"))
             #expect(try await browser.get("/search/?q=walden").text.contains("<title>Search: walden · BookTime</title>"))
