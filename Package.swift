@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // The JSON API's types and routing come from Resources/api/openapi.yaml through apple's
+        // generator (run by scripts/generate-api.sh); these are what the generated code runs on.
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
     ],
     targets: [
         /// Templates, static files and data, compiled into the binary. The folder stays at the top level.
@@ -31,7 +35,7 @@ let package = Package(
             name: "BookTimeResources",
             path: "Resources",
             exclude: [],
-            resources: [.embedInCode("templates"), .embedInCode("static"), .embedInCode("data")]
+            resources: [.embedInCode("templates"), .embedInCode("static"), .embedInCode("data"), .embedInCode("api")]
         ),
         /// The system libjpeg-turbo and libpng (libjpeg-dev, libpng-dev on a fresh machine).
         .systemLibrary(name: "CLibImage", path: "Sources/CLibImage", providers: [.apt(["libjpeg-dev", "libpng-dev"])]),
@@ -58,6 +62,8 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
             ]
         ),
         .executableTarget(

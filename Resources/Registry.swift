@@ -4,6 +4,8 @@
 /// unique and each one is listed here; a test fails when a file under `Resources/` is missing.
 public enum EmbeddedResources {
     public static let files: [String: [UInt8]] = [
+        "api/openapi.yaml": PackageResources.openapi_yaml,
+        "api/openapi-generator-config.yaml": PackageResources.openapi_generator_config_yaml,
         "templates/base.mustache": PackageResources.base_mustache,
         "templates/layout_account.mustache": PackageResources.layout_account_mustache,
         "templates/partial_csrf_field.mustache": PackageResources.partial_csrf_field_mustache,

@@ -4,6 +4,7 @@
 #   bench/run.sh                     # 10,000 generated products, 10 s per URL, 2 threads, 32 connections
 #   PRODUCTS=100000 bench/run.sh     # a larger catalogue
 #   DURATION=30s bench/run.sh        # longer runs
+#   BINARY=/tmp/booktime bench/run.sh  # a given binary, not built here
 #
 # Starts the binary on a free port with a fresh database filled by bench/generate.py (plus one
 # imported product with a real image), runs a bounded wrk per URL, prints requests/s, p50 and p99
@@ -20,8 +21,12 @@ PRODUCTS="${PRODUCTS:-10000}"
 
 command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
-swift build -c release --product booktime > /dev/null
-bin="$(swift build -c release --show-bin-path)/booktime"
+if [ -n "${BINARY:-}" ]; then
+    bin="$BINARY"  # another build to measure (before/after a change, in one session)
+else
+    swift build -c release --product booktime > /dev/null
+    bin="$(swift build -c release --show-bin-path)/booktime"
+fi
 scratch="$(mktemp -d)"
 pid=""
 trap '[ -n "$pid" ] && { kill -TERM "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; }; rm -rf "$scratch"' EXIT

@@ -51,6 +51,30 @@ struct SignIn: Sendable {
         }
     }
 
+    /// Checks an email and password without signing in (HTTP Basic on the API): the same failure
+    /// limits per account and address as the sign-in form, and the same bcrypt work for an unknown
+    /// email. Nil for wrong credentials (counted); 429 while the account is locked.
+    func verify(email: String, password: String, request: Request, context: AppRequestContext) async throws -> CurrentUser? {
+        let account = limits.accountKey(EmailAddress.normalize(email) ?? email)
+        let here = limits.failureKey(account: account, request: request, context: context)
+        if limits.failuresPerAccount.isLimited(here) {
+            throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(here))
+        }
+        if limits.failuresPerAccountEverywhere.isLimited(account) {
+            throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccountEverywhere.retryAfter(account))
+        }
+        if let user = try await db.users.authenticate(email: email, password: password), let id = user.id,
+            let roles = try await db.users.userWithRoles(id: id)?.roles
+        {
+            limits.failuresPerAccount.reset(here)
+            return CurrentUser(id: id, email: user.email, roles: roles)
+        }
+        try limit(.login, request: request, context: context)
+        limits.failuresPerAccount.record(here)
+        limits.failuresPerAccountEverywhere.record(account)
+        return nil
+    }
+
     func limit(_ action: AuthRateLimits.Action, request: Request, context: AppRequestContext) throws {
         guard limits.allowAttempt(action, request: request, context: context) else {
             context.logger.notice("Rate limit reached for \(action.rawValue) from \(limits.clientAddress(request: request, context: context))")

@@ -83,6 +83,8 @@ public func buildApplication(
         ).addRoutes(to: router)
     }
     OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
+    try APIController(db: db, signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits), publicURL: publicURL, orderEmail: orderEmail)
+        .addRoutes(to: router)
 
     var services: [any Service] = [sessionStore, mailSender, catalogVersion]
     if config.themeDirectory != nil {

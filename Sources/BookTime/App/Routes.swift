@@ -15,7 +15,17 @@ public enum Routes {
         public static let addressUpdate: RoutePattern = "/address/{id}/"
         public static let addressDelete: RoutePattern = "/address/{id}/delete/"
         public static let passwordResetConfirm: RoutePattern = "/password-reset/{token}/"
+        /// The API's own routes are registered from `Resources/api/openapi.yaml`; these build its
+        /// links (`RouteDocumentTests` checks they are the document's paths).
+        public static let apiOrder: RoutePattern = "/api/orders/{id}/"
     }
+
+    public static let api = "/api/"
+    public static let apiOrderLines = "/api/orderlines/"
+    public static let apiOrders = "/api/orders/"
+    public static let apiDocumentJSON = "/api/openapi.json"
+    public static let apiDocumentYAML = "/api/openapi.yaml"
+    public static func apiOrder(id: Int64) -> String { Pattern.apiOrder.path(["id": String(id)]) }
 
     public static let home = "/"
     public static let aboutUs = "/about-us/"

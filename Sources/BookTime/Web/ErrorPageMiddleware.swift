@@ -1,4 +1,5 @@
 import Hummingbird
+import OpenAPIRuntime
 import NIOCore
 import Logging
 
@@ -19,14 +20,10 @@ struct ErrorPageMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let (status, heading, message) = describe(error, context: context)
             if jsonPrefixes.contains(where: { request.uri.path.hasPrefix($0) }) {
-                let body = #"{"detail":"\#(message.jsonEscaped)"}"#
-                return Response(
-                    status: status, headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: ByteBuffer(string: body))
-                )
+                return apiError(error, context: context).response
             }
+            let (status, heading, message) = describe(error, context: context)
             var response = views.render(
                 "error_page", page: ErrorPage(status: Int(status.code), heading: heading, message: message),
                 title: heading, request: request, context: context, status: status
@@ -39,6 +36,17 @@ struct ErrorPageMiddleware: RouterMiddleware {
             }
             return response
         }
+    }
+
+    /// The API's JSON error for `error` (`APIError`); a server fault is logged, never described.
+    private func apiError(_ error: any Error, context: Context) -> APIError {
+        if error is APIError || error is ServerError || error is HTTPError {
+            let answer = APIError.from(error, fallbackMessage: "The request could not be handled.")
+            if answer.status.code >= 500 { context.logger.error("API server error: \(String(reflecting: error))") }
+            return answer
+        }
+        let (status, _, message) = describe(error, context: context)
+        return APIError(status: status, code: APIError.code(for: status), message: message)
     }
 
     private func describe(_ error: any Error, context: Context) -> (HTTPResponse.Status, String, String) {
@@ -69,24 +77,5 @@ struct ErrorPageMiddleware: RouterMiddleware {
             context.logger.error("Unhandled error: \(String(reflecting: error))")
             return (.internalServerError, "An error has occurred", "Our support team has been notified. Please try again later.")
         }
-    }
-}
-
-extension String {
-    /// Escaped for a JSON string literal.
-    var jsonEscaped: String {
-        var out = ""
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

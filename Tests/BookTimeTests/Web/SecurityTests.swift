@@ -35,7 +35,9 @@ import Testing
             let response = try await browser.get("/api/nothing/")
             #expect(response.status == .notFound)
             #expect(response.headers[.contentType] == "application/json")
-            #expect(response.text.hasPrefix(#"{"detail":"#))
+            let body = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: [String: String]]
+            #expect(body?["error"]?["code"] == "not_found")
+            #expect(body?["error"]?["message"] == "Not Found.")
         }
     }
 

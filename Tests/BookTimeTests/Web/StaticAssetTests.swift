@@ -55,12 +55,12 @@ import BookTimeResources
         #expect(status == .notFound)
     }
 
-    /// Every file under Resources/templates and Resources/static is compiled into the binary.
+    /// Every file under Resources/ (templates, static, data, api) is compiled into the binary.
     @Test func everyResourceFileIsRegistered() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Resources")
         var onDisk: Set<String> = []
-        for folder in ["templates", "static", "data"] {
+        for folder in ["templates", "static", "data", "api"] {
             for name in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path) {
                 onDisk.insert("\(folder)/\(name)")
             }
