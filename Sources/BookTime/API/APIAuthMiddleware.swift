@@ -6,58 +6,66 @@ import Hummingbird
 /// Who an API request is from, for the handlers the generator's protocol calls without a
 /// request context (swift-openapi-generator's documented way: a task-local set by middleware).
 struct APIRequest: Sendable {
-    let user: CurrentUser
+    /// Nil when the request carried no credentials (`POST /mobile-api/auth/` needs none).
+    let user: CurrentUser?
     /// The shop's public address, for the absolute URLs in responses.
     let baseURL: String
+    /// The client's address, for the sign-in limits.
+    let clientAddress: String
 
     @TaskLocal static var current: APIRequest?
 
-    static func require() throws -> APIRequest {
-        guard let current else { throw APIError.unauthenticated }
-        return current
+    /// The signed-in user; 401 without one.
+    static func require() throws -> (request: APIRequest, user: CurrentUser) {
+        guard let current, let user = current.user else { throw APIError.unauthenticated }
+        return (current, user)
+    }
+
+    /// The signed-in user, who must have one of `roles`: 401 without a user, 403 without the role.
+    static func require(_ roles: Set<Role>) throws -> (request: APIRequest, user: CurrentUser) {
+        let (request, user) = try require()
+        guard !user.roles.isDisjoint(with: roles) else { throw APIError.forbidden }
+        return (request, user)
     }
 }
 
-/// Authenticates an API request and checks its role: HTTP Basic (email and password, with the
-/// sign-in form's limits) or the browser's session. A session's unsafe requests must carry the
-/// CSRF token in `X-CSRF-Token` as forms do, since a browser sends the cookie on its own.
-/// Nobody → 401 with `WWW-Authenticate`; a user without one of `roles` → 403.
+/// Says who an API request is from: `Authorization: Token <key>` (a device token),
+/// `Authorization: Basic` (email and password, with the sign-in form's limits), or the browser's
+/// session. A session's unsafe requests must carry the CSRF token in `X-CSRF-Token` as forms do,
+/// since a browser sends the cookie on its own. Credentials that are sent but wrong are a 401
+/// here; what each operation needs (a user, a role) the operation checks.
 struct APIAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let signIn: SignIn
-    let roles: Set<Role>
     let publicURL: PublicURL
     /// Verified Basic credentials for a few minutes, so bcrypt runs once per client, not per
     /// request; an entry counts only while the account's password and roles are unchanged.
     let basicCache = BasicCredentialCache()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let user = try await authenticate(request, context: context)
-        guard !user.roles.isDisjoint(with: roles) else { throw APIError.forbidden }
-        return try await APIRequest.$current.withValue(APIRequest(user: user, baseURL: publicURL.current)) {
+        let clientAddress = signIn.limits.clientAddress(request: request, context: context)
+        let user = try await authenticate(request, context: context, clientAddress: clientAddress)
+        return try await APIRequest.$current.withValue(APIRequest(user: user, baseURL: publicURL.current, clientAddress: clientAddress)) {
             try await next(request, context)
         }
     }
 
-    func authenticate(_ request: Request, context: Context) async throws -> CurrentUser {
+    func authenticate(_ request: Request, context: Context, clientAddress: String) async throws -> CurrentUser? {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "basic",
-                let decoded = Data(base64Encoded: String(parts[1])).map({ String(decoding: $0, as: UTF8.self) }),
-                let colon = decoded.firstIndex(of: ":")
-            else { throw APIError.unauthenticated }
-            let email = String(decoded[..<colon])
-            let password = String(decoded[decoded.index(after: colon)...])
-            let key = sha256Hex(Data(authorization.utf8))
-            if let cached = basicCache.user(for: key), try await stillValid(cached) { return cached.user }
-            guard let user = try await signIn.verify(email: email, password: password, request: request, context: context) else {
+            guard parts.count == 2 else { throw APIError.unauthenticated }
+            switch parts[0].lowercased() {
+            case "token":
+                guard let user = try await signIn.db.users.userForAPIToken(String(parts[1])) else { throw APIError.unauthenticated }
+                return user
+            case "basic":
+                return try await basic(String(parts[1]), header: authorization, clientAddress: clientAddress)
+            default:
                 throw APIError.unauthenticated
             }
-            if let stamp = try await stamp(of: user.id) { basicCache.store(.init(user: user, stamp: stamp), for: key) }
-            return user
         }
-        guard let user = context.currentUser else { throw APIError.unauthenticated }
+        guard let user = context.currentUser else { return nil }
         if !CSRFMiddleware.isSafe(request.method) {
             guard let cookie = request.cookieValue(CSRFMiddleware.cookieName), let header = request.headers[CSRFMiddleware.headerName],
                 CSRFMiddleware.constantTimeEquals(cookie, header)
@@ -68,14 +76,24 @@ struct APIAuthMiddleware: RouterMiddleware {
         return user
     }
 
+    private func basic(_ encoded: String, header: String, clientAddress: String) async throws -> CurrentUser {
+        guard let decoded = Data(base64Encoded: encoded).map({ String(decoding: $0, as: UTF8.self) }), let colon = decoded.firstIndex(of: ":")
+        else { throw APIError.unauthenticated }
+        let key = sha256Hex(Data(header.utf8))
+        if let cached = basicCache.user(for: key), try await stamp(of: cached.user.id) == cached.stamp { return cached.user }
+        let email = String(decoded[..<colon])
+        let password = String(decoded[decoded.index(after: colon)...])
+        guard let user = try await signIn.verify(email: email, password: password, clientAddress: clientAddress) else {
+            throw APIError.unauthenticated
+        }
+        if let stamp = try await stamp(of: user.id) { basicCache.store(.init(user: user, stamp: stamp), for: key) }
+        return user
+    }
+
     /// What a cached verification depends on: the password hash, the active flag and the roles.
     private func stamp(of userID: Int64) async throws -> String? {
         guard let (user, roles) = try await signIn.db.users.userWithRoles(id: userID), user.isActive else { return nil }
         return user.passwordHash + "|" + roles.map(\.rawValue).sorted().joined(separator: ",")
-    }
-
-    private func stillValid(_ entry: BasicCredentialCache.Entry) async throws -> Bool {
-        try await stamp(of: entry.user.id) == entry.stamp
     }
 }
 

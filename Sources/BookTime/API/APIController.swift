@@ -13,6 +13,8 @@ struct APIController {
     let signIn: SignIn
     let publicURL: PublicURL
     let orderEmail: OrderEmailSettings?
+    let currency: Currency
+    let carrier: any Carrier
 
     static let document: [UInt8] = EmbeddedResources.files["api/openapi.yaml"] ?? []
 
@@ -36,9 +38,9 @@ struct APIController {
                 }
             }
         }
-        let dispatch = router.group().add(middleware: APIAuthMiddleware(signIn: signIn, roles: [.dispatcher, .owner], publicURL: publicURL))
-        try DispatchAPI(db: db, orderEmail: orderEmail).registerHandlers(
-            on: dispatch, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds)
+        let api = router.group().add(middleware: APIAuthMiddleware(signIn: signIn, publicURL: publicURL))
+        try BookTimeAPI(db: db, signIn: signIn, orderEmail: orderEmail, currency: currency, carrier: carrier).registerHandlers(
+            on: api, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds)
         )
     }
 

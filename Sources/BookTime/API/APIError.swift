@@ -53,8 +53,14 @@ struct APIError: Error, Sendable, Equatable {
         let error: Payload
     }
 
+    private static let encoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
     var response: Response {
-        let data = (try? JSONEncoder().encode(Body(error: .init(code: code, message: message, fields: fields)))) ?? Data("{}".utf8)
+        let data = (try? Self.encoder.encode(Body(error: .init(code: code, message: message, fields: fields)))) ?? Data("{}".utf8)
         var headers = headers
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"

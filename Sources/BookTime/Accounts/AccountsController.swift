@@ -18,9 +18,9 @@ struct AccountsController {
         router.get(RouterPath(Routes.loginPath), use: login)
         router.post(RouterPath(Routes.loginPath), use: submitLogin)
         router.post(RouterPath(Routes.logout), use: logout)
-        router.group(RouterPath(Routes.account))
-            .add(middleware: RequireRoleMiddleware())
-            .get(use: account)
+        let signedIn = router.group().add(middleware: RequireRoleMiddleware())
+        signedIn.get(RouterPath(Routes.account), use: account)
+        signedIn.post(Routes.Pattern.revokeAPIToken.routerPath, use: revokeToken)
     }
 
     // MARK: Sign-up
@@ -107,8 +107,17 @@ struct AccountsController {
     // MARK: Account
 
     struct AccountPage {
+        /// A mobile device signed in with a token.
+        struct Device {
+            let name: String
+            let created: String
+            let lastUsed: String
+            let revokeURL: String
+        }
+
         let email: String
         let dateJoined: String
+        let devices: [Device]
         let addressListURL = Routes.addressList
         let ordersURL = Routes.orders
         let passwordResetURL = Routes.passwordReset
@@ -118,8 +127,23 @@ struct AccountsController {
         guard let current = context.currentUser, let (user, _) = try await db.users.userWithRoles(id: current.id) else {
             throw HTTPError(.notFound)
         }
-        let page = AccountPage(email: user.email, dateJoined: utcLongDate(user.dateJoined))
+        let devices = try await db.users.apiTokens(userID: current.id).map { token in
+            AccountPage.Device(
+                name: token.device.isEmpty ? "A device" : token.device, created: utcLongDate(token.createdAt),
+                lastUsed: token.lastUsedAt.map(utcLongDate) ?? "never", revokeURL: Routes.revokeAPIToken(id: token.id ?? 0)
+            )
+        }
+        let page = AccountPage(email: user.email, dateJoined: utcLongDate(user.dateJoined), devices: devices)
         return views.render("accounts_account", page: page, title: "My account", request: request, context: context)
+    }
+
+    /// Revokes one of the user's device tokens: it stops working at once.
+    @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let current = context.currentUser, let id = context.parameters.get("id", as: Int64.self),
+            try await db.users.revokeAPIToken(id: id, userID: current.id)
+        else { throw HTTPError(.notFound) }
+        context.flash.add(.success, "The device was signed out. Its app needs your password again.")
+        return .redirect(to: Routes.account, type: .normal)
     }
 
     // MARK: Helpers

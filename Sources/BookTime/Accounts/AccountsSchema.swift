@@ -53,4 +53,17 @@ enum AccountsSchema {
             t.column("country", .text).notNull()
         }
     }
+
+    /// Device tokens for the mobile API (migration `0019_api_tokens`): one per device, kept only
+    /// as a SHA-256 hash, revocable by their user and by owners; deleted with the user.
+    static func createAPITokens(_ db: Database) throws {
+        try db.create(table: "apiToken") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.belongsTo("user", onDelete: .cascade).notNull()
+            t.column("keyHash", .text).notNull().unique()
+            t.column("device", .text).notNull().defaults(to: "")
+            t.column("createdAt", .datetime).notNull()
+            t.column("lastUsedAt", .datetime)
+        }
+    }
 }

@@ -51,12 +51,13 @@ struct SignIn: Sendable {
         }
     }
 
-    /// Checks an email and password without signing in (HTTP Basic on the API): the same failure
-    /// limits per account and address as the sign-in form, and the same bcrypt work for an unknown
-    /// email. Nil for wrong credentials (counted); 429 while the account is locked.
-    func verify(email: String, password: String, request: Request, context: AppRequestContext) async throws -> CurrentUser? {
+    /// Checks an email and password without signing in (the API's HTTP Basic and device tokens):
+    /// the same limits as the sign-in form (attempts per client address, failures per account and
+    /// address and per account everywhere) and the same bcrypt work for an unknown email. Nil for
+    /// wrong credentials (counted); throws 429 while limited.
+    func verify(email: String, password: String, clientAddress: String) async throws -> CurrentUser? {
         let account = limits.accountKey(EmailAddress.normalize(email) ?? email)
-        let here = limits.failureKey(account: account, request: request, context: context)
+        let here = account + "|" + clientAddress
         if limits.failuresPerAccount.isLimited(here) {
             throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(here))
         }
@@ -69,7 +70,9 @@ struct SignIn: Sendable {
             limits.failuresPerAccount.reset(here)
             return CurrentUser(id: id, email: user.email, roles: roles)
         }
-        try limit(.login, request: request, context: context)
+        guard limits.perAddress.allow("\(AuthRateLimits.Action.login.rawValue)|\(clientAddress)") else {
+            throw Self.tooManyAttempts(retryAfter: .seconds(60))
+        }
         limits.failuresPerAccount.record(here)
         limits.failuresPerAccountEverywhere.record(account)
         return nil

@@ -105,4 +105,29 @@ enum AccountsAdmin {
         model.permissions = site == .dispatch ? [] : [.view, .change, .delete]
         return model
     }
+
+    /// Mobile devices' API tokens (owners): who, which device, when made and last used; deleting
+    /// one signs that device out at once. The key itself is never stored, so never shown.
+    static let apiToken: AdminModel = {
+        var model = AdminModel(
+            name: "apitoken", label: "Device token", plural: "Device tokens", table: "apiToken",
+            titleSQL: "COALESCE(NULLIF(t.device, ''), 'A device') || ' of ' || (SELECT u.email FROM user u WHERE u.id = t.userId)",
+            columns: [
+                AdminColumn(name: "user", label: "User", sql: "(SELECT u.email FROM user u WHERE u.id = t.userId)"),
+                AdminColumn(name: "device", label: "Device", sql: "t.device"),
+                AdminColumn(name: "created_at", label: "Signed in", sql: "t.createdAt", format: .dateTime),
+                AdminColumn(name: "last_used_at", label: "Last used", sql: "t.lastUsedAt", format: .dateTime),
+            ],
+            search: ["(SELECT u.email FROM user u WHERE u.id = t.userId)", "t.device"]
+        )
+        model.fields = [
+            AdminField(name: "user", column: "userId", label: "User", kind: .foreignKey(table: "user", label: "email")),
+            AdminField(name: "device", column: "device", label: "Device", kind: .text(maxLength: 100, required: false)),
+            AdminField(name: "created_at", column: "createdAt", label: "Signed in", kind: .dateTime),
+            AdminField(name: "last_used_at", column: "lastUsedAt", label: "Last used", kind: .dateTime),
+        ]
+        model.readOnly = ["user", "device"]
+        model.permissions = [.view, .delete]
+        return model
+    }()
 }

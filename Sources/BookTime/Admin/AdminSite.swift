@@ -68,7 +68,7 @@ struct AdminSite: Sendable {
         models: [
             CatalogAdmin.product(for: .owners), CatalogAdmin.tag(for: .owners), CatalogAdmin.image(for: .owners),
             AccountsAdmin.user, AccountsAdmin.address(for: .owners), BasketAdmin.basket, OrderAdmin.order(for: .owners),
-            OutboxAdmin.outbox,
+            OutboxAdmin.outbox, AccountsAdmin.apiToken,
         ],
         hasReports: true, hasInvoices: true
     )

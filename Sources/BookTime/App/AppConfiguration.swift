@@ -34,6 +34,11 @@ public struct AppConfiguration: Sendable {
     /// Failed sign-ins allowed per account in `accountLockout` before it answers 429 for a while.
     public var loginFailuresPerAccount = 5
     public var accountLockout: Duration = .seconds(15 * 60)
+    /// A carrier's tracking URL with `{order}` (`https://carrier.example/track/{order}`); without
+    /// it the shop answers the order tracker from its own order lines.
+    public var carrierURL: String?
+    /// How long the order tracker waits for the carrier.
+    public var carrierTimeout: Duration = .seconds(5)
     /// The back-office sites and their models (a test adds a model to one).
     var adminSites = AdminSite.all
 
@@ -59,6 +64,18 @@ public struct AppConfiguration: Sendable {
             config.port = value
         }
         if let db = environment["BOOKTIME_DB"], !db.isEmpty { config.databasePath = db }
+        if let carrier = environment["BOOKTIME_CARRIER_URL"], !carrier.isEmpty {
+            guard let url = URL(string: carrier.replacingOccurrences(of: "{order}", with: "1")), ["http", "https"].contains(url.scheme ?? "") else {
+                throw ConfigurationError(description: "BOOKTIME_CARRIER_URL must be an http(s) URL with {order} in it, not '\(carrier)'.")
+            }
+            config.carrierURL = carrier
+        }
+        if let timeout = environment["BOOKTIME_CARRIER_TIMEOUT"], !timeout.isEmpty {
+            guard let seconds = Double(timeout), seconds > 0, seconds <= 60 else {
+                throw ConfigurationError(description: "BOOKTIME_CARRIER_TIMEOUT must be a number of seconds from 0 to 60, not '\(timeout)'.")
+            }
+            config.carrierTimeout = .milliseconds(Int(seconds * 1000))
+        }
         if let theme = environment["BOOKTIME_THEME"], !theme.isEmpty { config.themeDirectory = theme }
         if let smtp = environment["BOOKTIME_SMTP_URL"], !smtp.isEmpty { config.smtpURL = smtp }
         if let from = environment["BOOKTIME_MAIL_FROM"], !from.isEmpty { config.mail.fromAddress = from }

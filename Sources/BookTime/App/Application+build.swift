@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import NIOCore
@@ -83,8 +84,12 @@ public func buildApplication(
         ).addRoutes(to: router)
     }
     OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
-    try APIController(db: db, signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits), publicURL: publicURL, orderEmail: orderEmail)
-        .addRoutes(to: router)
+    let carrier: any Carrier =
+        config.carrierURL.map { HTTPCarrier(name: "Carrier", urlTemplate: $0, timeout: config.carrierTimeout, client: .shared) } ?? BuiltInCarrier()
+    try APIController(
+        db: db, signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits), publicURL: publicURL, orderEmail: orderEmail,
+        currency: config.currency, carrier: carrier
+    ).addRoutes(to: router)
 
     var services: [any Service] = [sessionStore, mailSender, catalogVersion]
     if config.themeDirectory != nil {

@@ -18,6 +18,9 @@ public enum Routes {
         /// The API's own routes are registered from `Resources/api/openapi.yaml`; these build its
         /// links (`RouteDocumentTests` checks they are the document's paths).
         public static let apiOrder: RoutePattern = "/api/orders/{id}/"
+        public static let apiOrderLine: RoutePattern = "/api/orderlines/{id}/"
+        public static let myOrderTracker: RoutePattern = "/mobile-api/my-orders/{id}/tracker/"
+        public static let revokeAPIToken: RoutePattern = "/account/tokens/{id}/revoke/"
     }
 
     public static let api = "/api/"
@@ -26,6 +29,10 @@ public enum Routes {
     public static let apiDocumentJSON = "/api/openapi.json"
     public static let apiDocumentYAML = "/api/openapi.yaml"
     public static func apiOrder(id: Int64) -> String { Pattern.apiOrder.path(["id": String(id)]) }
+    public static let mobileAuth = "/mobile-api/auth/"
+    public static let myOrders = "/mobile-api/my-orders/"
+    public static func myOrderTracker(id: Int64) -> String { Pattern.myOrderTracker.path(["id": String(id)]) }
+    public static func revokeAPIToken(id: Int64) -> String { Pattern.revokeAPIToken.path(["id": String(id)]) }
 
     public static let home = "/"
     public static let aboutUs = "/about-us/"

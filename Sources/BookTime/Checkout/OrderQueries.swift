@@ -65,6 +65,25 @@ extension OrderStore {
         }
     }
 
+    /// The first picture's thumbnail of each of the user's orders that has one, by order id.
+    func thumbnails(userID: Int64) async throws -> [Int64: String] {
+        try await db.reader.read { db in
+            let rows = try SQLRequest<Row>(
+                literal: """
+                    SELECT l.orderId, (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = l.productId ORDER BY i.position, i.id LIMIT 1) AS hash
+                    FROM orderLine l JOIN shopOrder o ON o.id = l.orderId
+                    WHERE o.userId = \(userID) ORDER BY l.id
+                    """
+            ).fetchAll(db)
+            var thumbnails: [Int64: String] = [:]
+            for row in rows {
+                let orderID: Int64 = row["orderId"]
+                if thumbnails[orderID] == nil, let hash: String = row["hash"] { thumbnails[orderID] = hash }
+            }
+            return thumbnails
+        }
+    }
+
     /// One of the user's orders; nil for anyone else's.
     public func order(id: Int64, userID: Int64?) async throws -> OrderDetail? {
         try await db.reader.read { db in

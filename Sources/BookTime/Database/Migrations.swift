@@ -108,6 +108,10 @@ enum Migrations {
             try CatalogSchema.letBulkWritersBumpVersionOnce(db)
         }
 
+        migrator.registerMigration("0019_api_tokens") { db in
+            try AccountsSchema.createAPITokens(db)
+        }
+
         return migrator
     }()
 

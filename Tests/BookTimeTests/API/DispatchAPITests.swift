@@ -176,7 +176,10 @@ import Testing
             let document = try Self.json(json)
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: Any])
-            #expect(Set(paths.keys) == [Routes.apiOrderLines, "/api/orderlines/{id}/", Routes.apiOrders, Routes.Pattern.apiOrder.pattern])
+            #expect(Set(paths.keys) == [
+                Routes.apiOrderLines, Routes.Pattern.apiOrderLine.pattern, Routes.apiOrders, Routes.Pattern.apiOrder.pattern,
+                Routes.mobileAuth, Routes.myOrders, Routes.Pattern.myOrderTracker.pattern,
+            ], "the links the shop builds are the document's paths")
             #expect(try await browser.get("/api/openapi.yaml").text == json.text)
             let index = try await browser.get("/api/")
             #expect(index.text.contains(#"href="/api/openapi.json""#))

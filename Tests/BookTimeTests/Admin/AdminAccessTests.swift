@@ -13,7 +13,7 @@ import Testing
 
     /// Site → model → what its role may do: v(iew), a(dd), c(hange), d(elete).
     static let expected: [AdminSite.Kind: [String: String]] = [
-        .owners: ["product": "vacd", "producttag": "vacd", "productimage": "vcd", "user": "vacd", "address": "vcd", "basket": "vcd", "order": "vcd", "email": "vc"],
+        .owners: ["product": "vacd", "producttag": "vacd", "productimage": "vcd", "user": "vacd", "address": "vcd", "basket": "vcd", "order": "vcd", "email": "vc", "apitoken": "vd"],
         .office: ["product": "vacd", "producttag": "vc", "productimage": "vcd", "address": "vcd", "order": "vc"],
         .dispatch: ["product": "vc", "producttag": "v", "order": "vc"],
     ]

@@ -20,6 +20,8 @@ struct AdminShop {
     let order: Order
     /// The order's confirmation email.
     let emailID: Int64
+    /// A device token of the buyer's.
+    let apiTokenID: Int64
 
     func browser(_ role: Role?) -> TestBrowser {
         switch role {
@@ -41,6 +43,7 @@ struct AdminShop {
         case "address": addressID
         case "basket": basketID
         case "email": emailID
+        case "apitoken": apiTokenID
         default: order.id ?? 0
         }
     }
@@ -104,7 +107,11 @@ struct AdminShop {
             owner: browsers[.owner]!, employee: browsers[.employee]!, dispatcher: browsers[.dispatcher]!, customer: browsers[.customer]!,
             anonymous: TestBrowser(client: browser.client), product: product, tagID: tagID, imageID: imageID, customerID: customerID,
             addressID: address.id ?? 0, basketID: basketID, order: order,
-            emailID: try await db.reader.read { try Int64.fetchOne($0, sql: "SELECT MAX(id) FROM emailOutbox") } ?? 0
+            emailID: try await db.reader.read { try Int64.fetchOne($0, sql: "SELECT MAX(id) FROM emailOutbox") } ?? 0,
+            apiTokenID: try await {
+                _ = try await db.users.createAPIToken(userID: customerID, device: "Phone")
+                return try await db.reader.read { try Int64.fetchOne($0, sql: "SELECT MAX(id) FROM apiToken") } ?? 0
+            }()
         )
     }
 }

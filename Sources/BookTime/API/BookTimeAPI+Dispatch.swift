@@ -1,19 +1,16 @@
 import Foundation
 import OpenAPIRuntime
 
-/// The book's dispatch API (`/api/orderlines/`, `/api/orders/`) as the generated `APIProtocol`:
-/// types and routes come from `Resources/api/openapi.yaml`; `APIAuthMiddleware` has already let
-/// only dispatchers and owners through (`APIRequest.current`). Failures are thrown as `APIError`.
-struct DispatchAPI: APIProtocol {
-    let db: AppDatabase
-    /// Emails a customer whose order the API closes with books sent.
-    let orderEmail: OrderEmailSettings?
+/// The book's dispatch API (`/api/orderlines/`, `/api/orders/`): lines and shipping addresses of
+/// paid orders, for dispatchers and owners only.
+extension BookTimeAPI {
+    static let dispatchRoles: Set<Role> = [.dispatcher, .owner]
     static let pageSize = 100
 
     // MARK: Order lines
 
     func listOrderLines(_ input: Operations.ListOrderLines.Input) async throws -> Operations.ListOrderLines.Output {
-        let request = try APIRequest.require()
+        let request = try APIRequest.require(Self.dispatchRoles).request
         let page = input.query.page ?? 1
         let status = input.query.status.flatMap { OrderLineStatus(rawValue: $0.rawValue) }
         let (lines, total) = try await db.orders.paidOrderLines(order: input.query.order, status: status, pager: page, pageSize: Self.pageSize)
@@ -26,7 +23,7 @@ struct DispatchAPI: APIProtocol {
     }
 
     func getOrderLine(_ input: Operations.GetOrderLine.Input) async throws -> Operations.GetOrderLine.Output {
-        let request = try APIRequest.require()
+        let request = try APIRequest.require(Self.dispatchRoles).request
         guard let line = try await db.orders.paidOrderLine(id: input.path.id) else { throw APIError.notFound }
         return .ok(.init(body: .json(Self.line(line, request))))
     }
@@ -43,10 +40,10 @@ struct DispatchAPI: APIProtocol {
 
     /// Only `status` is writable, and only as the workflow allows: a sent or cancelled line is final.
     private func setStatus(of id: Int64, to status: Components.Schemas.OrderLineStatus) async throws -> Components.Schemas.OrderLine {
-        let request = try APIRequest.require()
+        let (request, user) = try APIRequest.require(Self.dispatchRoles)
         guard let status = OrderLineStatus(rawValue: status.rawValue) else { throw APIError.invalid(["status": "Not a line status."]) }
         do {
-            guard let line = try await db.orders.setPaidOrderLineStatus(id: id, to: status, by: request.user.id, notify: orderEmail) else {
+            guard let line = try await db.orders.setPaidOrderLineStatus(id: id, to: status, by: user.id, notify: orderEmail) else {
                 throw APIError.notFound
             }
             return Self.line(line, request)
@@ -65,7 +62,7 @@ struct DispatchAPI: APIProtocol {
     // MARK: Orders
 
     func listOrders(_ input: Operations.ListOrders.Input) async throws -> Operations.ListOrders.Output {
-        let request = try APIRequest.require()
+        let request = try APIRequest.require(Self.dispatchRoles).request
         let page = input.query.page ?? 1
         let (orders, total) = try await db.orders.paidOrders(page: page, pageSize: Self.pageSize)
         try Self.checkPage(page, total: total)
@@ -74,7 +71,7 @@ struct DispatchAPI: APIProtocol {
     }
 
     func getOrder(_ input: Operations.GetOrder.Input) async throws -> Operations.GetOrder.Output {
-        _ = try APIRequest.require()
+        _ = try APIRequest.require(Self.dispatchRoles)
         guard let order = try await db.orders.paidOrder(id: input.path.id) else { throw APIError.notFound }
         return .ok(.init(body: .json(Self.order(order))))
     }
@@ -102,7 +99,7 @@ struct DispatchAPI: APIProtocol {
     /// The shipping address through the address form's own rules (lengths, required fields, the
     /// countries offered); its errors come back under the API's field names.
     private func setShipping(of id: Int64, _ fields: [String: String]) async throws -> Components.Schemas.Order {
-        _ = try APIRequest.require()
+        _ = try APIRequest.require(Self.dispatchRoles)
         switch AddressForm.validate(FormData(fields: fields.map { ($0.key, $0.value) })) {
         case .failure(let failure):
             throw APIError.invalid(Dictionary(uniqueKeysWithValues: failure.validator.errors.map { ("shipping_" + $0.key, $0.value) }))
