@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         // The order tracker asks a carrier's HTTP service (already in the graph for the tests).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // JWT access and refresh tokens (design.md's stack: no hand-written signature code).
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         /// Templates, static files and data, compiled into the binary. The folder stays at the top level.
@@ -67,6 +69,7 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
         .executableTarget(

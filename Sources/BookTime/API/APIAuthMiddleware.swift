@@ -29,7 +29,8 @@ struct APIRequest: Sendable {
     }
 }
 
-/// Says who an API request is from: `Authorization: Token <key>` (a device token),
+/// Says who an API request is from: `Authorization: Bearer <JWT access token>`,
+/// `Authorization: Token <key>` (a device token),
 /// `Authorization: Basic` (email and password, with the sign-in form's limits), or the browser's
 /// session. A session's unsafe requests must carry the CSRF token in `X-CSRF-Token` as forms do,
 /// since a browser sends the cookie on its own. Credentials that are sent but wrong are a 401
@@ -39,6 +40,7 @@ struct APIAuthMiddleware: RouterMiddleware {
 
     let signIn: SignIn
     let publicURL: PublicURL
+    let jwt: JWTTokens
     /// Verified Basic credentials for a few minutes, so bcrypt runs once per client, not per
     /// request; an entry counts only while the account's password and roles are unchanged.
     let basicCache = BasicCredentialCache()
@@ -59,6 +61,11 @@ struct APIAuthMiddleware: RouterMiddleware {
             case "token":
                 guard let user = try await signIn.db.users.userForAPIToken(String(parts[1])) else { throw APIError.unauthenticated }
                 return user
+            case "bearer":
+                guard let id = await jwt.userID(forAccess: String(parts[1])), let (user, roles) = try await signIn.db.users.userWithRoles(id: id),
+                    user.isActive
+                else { throw APIError.unauthenticated }
+                return CurrentUser(id: id, email: user.email, roles: roles)
             case "basic":
                 return try await basic(String(parts[1]), header: authorization, clientAddress: clientAddress)
             default:

@@ -15,6 +15,7 @@ struct APIController {
     let orderEmail: OrderEmailSettings?
     let currency: Currency
     let carrier: any Carrier
+    let jwt: JWTTokens
 
     static let document: [UInt8] = EmbeddedResources.files["api/openapi.yaml"] ?? []
 
@@ -38,8 +39,8 @@ struct APIController {
                 }
             }
         }
-        let api = router.group().add(middleware: APIAuthMiddleware(signIn: signIn, publicURL: publicURL))
-        try BookTimeAPI(db: db, signIn: signIn, orderEmail: orderEmail, currency: currency, carrier: carrier).registerHandlers(
+        let api = router.group().add(middleware: APIAuthMiddleware(signIn: signIn, publicURL: publicURL, jwt: jwt))
+        try BookTimeAPI(db: db, signIn: signIn, orderEmail: orderEmail, currency: currency, carrier: carrier, jwt: jwt).registerHandlers(
             on: api, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds)
         )
     }

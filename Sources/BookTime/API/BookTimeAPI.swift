@@ -13,4 +13,5 @@ struct BookTimeAPI: APIProtocol {
     let orderEmail: OrderEmailSettings?
     let currency: Currency
     let carrier: any Carrier
+    let jwt: JWTTokens
 }

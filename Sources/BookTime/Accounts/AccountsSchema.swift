@@ -56,6 +56,19 @@ enum AccountsSchema {
 
     /// Device tokens for the mobile API (migration `0019_api_tokens`): one per device, kept only
     /// as a SHA-256 hash, revocable by their user and by owners; deleted with the user.
+    /// Issued JWT refresh tokens (migration `0020_jwt_refresh_tokens`): each is used once
+    /// (rotation), a family shares the first sign-in's id so reusing a used token revokes them all,
+    /// and rows are purged after their expiry.
+    static func createRefreshTokens(_ db: Database) throws {
+        try db.create(table: "jwtRefreshToken") { t in
+            t.primaryKey("jti", .text)
+            t.column("family", .text).notNull().indexed()
+            t.belongsTo("user", onDelete: .cascade).notNull()
+            t.column("expiresAt", .datetime).notNull().indexed()
+            t.column("revokedAt", .datetime)
+        }
+    }
+
     static func createAPITokens(_ db: Database) throws {
         try db.create(table: "apiToken") { t in
             t.autoIncrementedPrimaryKey("id")

@@ -86,12 +86,13 @@ public func buildApplication(
     OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
     let carrier: any Carrier =
         config.carrierURL.map { HTTPCarrier(name: "Carrier", urlTemplate: $0, timeout: config.carrierTimeout, client: .shared) } ?? BuiltInCarrier()
+    let jwt = try await JWTTokens.make(db: db)
     try APIController(
         db: db, signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits), publicURL: publicURL, orderEmail: orderEmail,
-        currency: config.currency, carrier: carrier
+        currency: config.currency, carrier: carrier, jwt: jwt
     ).addRoutes(to: router)
 
-    var services: [any Service] = [sessionStore, mailSender, catalogVersion]
+    var services: [any Service] = [sessionStore, mailSender, catalogVersion, JWTPurgeService(tokens: jwt, logger: logger)]
     if config.themeDirectory != nil {
         services.append(ThemeWatcher(views: views, interval: config.themePollInterval))
     }

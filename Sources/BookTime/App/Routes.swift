@@ -30,6 +30,9 @@ public enum Routes {
     public static let apiDocumentYAML = "/api/openapi.yaml"
     public static func apiOrder(id: Int64) -> String { Pattern.apiOrder.path(["id": String(id)]) }
     public static let mobileAuth = "/mobile-api/auth/"
+    public static let apiToken = "/api/token/"
+    public static let apiTokenRefresh = "/api/token/refresh/"
+    public static let apiLogout = "/api/logout/"
     public static let myOrders = "/mobile-api/my-orders/"
     public static func myOrderTracker(id: Int64) -> String { Pattern.myOrderTracker.path(["id": String(id)]) }
     public static func revokeAPIToken(id: Int64) -> String { Pattern.revokeAPIToken.path(["id": String(id)]) }

@@ -112,6 +112,10 @@ enum Migrations {
             try AccountsSchema.createAPITokens(db)
         }
 
+        migrator.registerMigration("0020_jwt_refresh_tokens") { db in
+            try AccountsSchema.createRefreshTokens(db)
+        }
+
         return migrator
     }()
 

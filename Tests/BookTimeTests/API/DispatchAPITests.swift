@@ -178,7 +178,7 @@ import Testing
             let paths = try #require(document["paths"] as? [String: Any])
             #expect(Set(paths.keys) == [
                 Routes.apiOrderLines, Routes.Pattern.apiOrderLine.pattern, Routes.apiOrders, Routes.Pattern.apiOrder.pattern,
-                Routes.mobileAuth, Routes.myOrders, Routes.Pattern.myOrderTracker.pattern,
+                Routes.mobileAuth, Routes.myOrders, Routes.Pattern.myOrderTracker.pattern, Routes.apiToken, Routes.apiTokenRefresh, Routes.apiLogout,
             ], "the links the shop builds are the document's paths")
             #expect(try await browser.get("/api/openapi.yaml").text == json.text)
             let index = try await browser.get("/api/")
