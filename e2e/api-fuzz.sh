@@ -24,22 +24,7 @@ for who in dispatcher customer; do
     printf '%s\n' "$password" | "$bin" createuser --db "$scratch/fuzz.db" --email "$who@fuzz.local" --role "$who" --password-stdin > /dev/null
 done
 # Paid orders with lines, so the dispatch API has something to list and change.
-python3 - "$scratch/fuzz.db" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-user = db.execute("SELECT id FROM user WHERE email = 'customer@fuzz.local'").fetchone()[0]
-products = [row[0] for row in db.execute("SELECT id FROM product ORDER BY id LIMIT 6")]
-for n in range(3):
-    db.execute(
-        "INSERT INTO shopOrder (userId, status, billingName, billingAddress1, billingAddress2, billingZipCode, billingCity, billingCountry,"
-        " shippingName, shippingAddress1, shippingAddress2, shippingZipCode, shippingCity, shippingCountry, dateAdded, dateUpdated)"
-        " VALUES (?, 20, 'Fuzz', '1 the road', '', 'LC11RA', 'Smithland', 'uk', 'Fuzz', '1 the road', '', 'LC11RA', 'Smithland', 'uk',"
-        " '2026-01-01 10:00:00.000', '2026-01-01 10:00:00.000')", (user,))
-    order = db.execute("SELECT last_insert_rowid()").fetchone()[0]
-    for product in products[2 * n:2 * n + 2]:
-        db.execute("INSERT INTO orderLine (orderId, productId, status, quantity, unitPrice) VALUES (?, ?, 10, 1, 1000)", (order, product))
-db.commit()
-PY
+python3 bench/seed_paid_orders.py "$scratch/fuzz.db" customer@fuzz.local 3 2 > /dev/null
 BOOKTIME_LOG_LEVEL=warning BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE=100000 BOOKTIME_LOGIN_FAILURES_PER_ACCOUNT=100000 \
     "$bin" serve --port 0 --db "$scratch/fuzz.db" > "$scratch/serve.log" 2>&1 &
 pid=$!

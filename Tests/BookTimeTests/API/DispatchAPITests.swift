@@ -193,3 +193,27 @@ import Testing
         #expect(generated.contains("// source-sha256: \(sha256Hex(source))"), "run scripts/generate-api.sh after changing Resources/api/")
     }
 }
+
+extension DispatchAPITests {
+    /// Too large and too many: JSON errors with their statuses and `Retry-After`.
+    @Test func limitsAnswerInJSON() async throws {
+        try await withTestApp(configure: {
+            $0.maxRequestBodyBytes = 1024
+            $0.loginFailuresPerAccount = 2
+        }) { browser, db in
+            _ = try await AdminShop.make(browser, db, signIn: [])
+            let big = String(repeating: "x", count: 4096)
+            let tooLarge = try await Self.send(browser, .post, Routes.apiToken, #"{"username": "\#(big)", "password": "x"}"#, headers: [:])
+            #expect(tooLarge.status == .contentTooLarge)
+            #expect((try Self.json(tooLarge)["error"] as? [String: Any])?["code"] as? String == "too_large")
+
+            var wrong = Self.basic(.dispatcher)
+            wrong[.authorization] = "Basic " + Data("dispatcher@booktime.domain:wrong password".utf8).base64EncodedString()
+            for _ in 0..<2 { #expect(try await browser.get(Routes.apiOrders, headers: wrong).status == .unauthorized) }
+            let limited = try await browser.get(Routes.apiOrders, headers: Self.basic(.dispatcher))
+            #expect(limited.status == .tooManyRequests, "the account is locked for this address, even with the right password")
+            #expect(limited.headers[.retryAfter] != nil)
+            #expect((try Self.json(limited)["error"] as? [String: Any])?["code"] as? String == "rate_limited")
+        }
+    }
+}
