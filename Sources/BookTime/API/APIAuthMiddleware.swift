@@ -1,4 +1,5 @@
 import Crypto
+import GRDB
 import Synchronization
 import Foundation
 import Hummingbird
@@ -44,6 +45,19 @@ struct APIAuthMiddleware: RouterMiddleware {
     /// Verified Basic credentials for a few minutes, so bcrypt runs once per client, not per
     /// request; an entry counts only while the account's password and roles are unchanged.
     let basicCache = BasicCredentialCache()
+    /// Device tokens by key hash, emptied by any commit to `apiToken` (a revocation is seen by
+    /// the next request).
+    let tokens: TableCache<String, APIToken?>
+    /// Access tokens already verified, until they expire: jwt-kit's key collection is an actor,
+    /// and every request would otherwise queue on it.
+    let verifiedAccess = VerifiedAccessTokens()
+
+    init(signIn: SignIn, publicURL: PublicURL, jwt: JWTTokens) {
+        self.signIn = signIn
+        self.publicURL = publicURL
+        self.jwt = jwt
+        self.tokens = TableCache(db: signIn.db, tables: ["apiToken"])
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let clientAddress = signIn.limits.clientAddress(request: request, context: context)
@@ -59,13 +73,21 @@ struct APIAuthMiddleware: RouterMiddleware {
             guard parts.count == 2 else { throw APIError.unauthenticated }
             switch parts[0].lowercased() {
             case "token":
-                guard let user = try await signIn.db.users.userForAPIToken(String(parts[1])) else { throw APIError.unauthenticated }
+                let hash = APIToken.hash(String(parts[1]))
+                guard let token = try await tokens.value(for: hash, load: { db in try APIToken.filter(Column("keyHash") == hash).fetchOne(db) }),
+                    let user = try await activeUser(token.userId)
+                else { throw APIError.unauthenticated }
+                try await signIn.db.users.touch(token)
                 return user
             case "bearer":
-                guard let id = await jwt.userID(forAccess: String(parts[1])), let (user, roles) = try await signIn.db.users.userWithRoles(id: id),
-                    user.isActive
-                else { throw APIError.unauthenticated }
-                return CurrentUser(id: id, email: user.email, roles: roles)
+                let token = String(parts[1])
+                var userID = verifiedAccess.userID(for: token)
+                if userID == nil, let (id, expires) = await jwt.verifiedAccess(token) {
+                    verifiedAccess.store(token, userID: id, expires: expires)
+                    userID = id
+                }
+                guard let userID, let user = try await activeUser(userID) else { throw APIError.unauthenticated }
+                return user
             case "basic":
                 return try await basic(String(parts[1]), header: authorization, clientAddress: clientAddress)
             default:
@@ -94,6 +116,12 @@ struct APIAuthMiddleware: RouterMiddleware {
             throw APIError.unauthenticated
         }
         if let stamp = try await stamp(of: user.id) { basicCache.store(.init(user: user, stamp: stamp), for: key) }
+        return user
+    }
+
+    /// The user with their roles, from the sessions' user cache; nil when gone or inactive.
+    private func activeUser(_ id: Int64) async throws -> CurrentUser? {
+        guard let user = try await signIn.sessions.user(id: id)?.current, !user.roles.isEmpty else { return nil }
         return user
     }
 
@@ -127,6 +155,30 @@ final class BasicCredentialCache: Sendable {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = entry
+        }
+    }
+}
+
+/// Access tokens whose signature and claims jwt-kit has checked, with their user and expiry.
+final class VerifiedAccessTokens: Sendable {
+    private let entries = Mutex<[String: (userID: Int64, expires: Date)]>([:])
+    private let capacity = 10_000
+
+    func userID(for token: String, now: Date = .now) -> Int64? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.expires > now else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.userID
+        }
+    }
+
+    func store(_ token: String, userID: Int64, expires: Date) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = (userID, expires)
         }
     }
 }

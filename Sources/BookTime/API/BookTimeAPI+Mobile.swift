@@ -22,8 +22,7 @@ extension BookTimeAPI {
 
     func listMyOrders(_ input: Operations.ListMyOrders.Input) async throws -> Operations.ListMyOrders.Output {
         let user = try APIRequest.require().user
-        let summaries = try await db.orders.orders(userID: user.id)
-        let thumbnails = try await db.orders.thumbnails(userID: user.id)
+        let (summaries, thumbnails) = try await db.orders.ordersWithThumbnails(userID: user.id)
         let orders = summaries.map { summary in
             Components.Schemas.MyOrder(
                 id: summary.order.id ?? 0, image: thumbnails[summary.order.id ?? 0].map { Routes.image(hash: $0) },

@@ -30,19 +30,19 @@ extension UserStore {
         return key
     }
 
-    /// The active user a token belongs to, with their roles; marks the token used (at most once a
-    /// minute, so reads stay reads).
-    func userForAPIToken(_ key: String, now: Date = .now) async throws -> CurrentUser? {
+    /// The token with this key, or nil.
+    func apiToken(key: String) async throws -> APIToken? {
         let hash = APIToken.hash(key)
-        guard let token = try await db.reader.read({ db in try APIToken.filter(Column("keyHash") == hash).fetchOne(db) }),
-            let (user, roles) = try await userWithRoles(id: token.userId), user.isActive, let id = user.id
-        else { return nil }
+        return try await db.reader.read { db in try APIToken.filter(Column("keyHash") == hash).fetchOne(db) }
+    }
+
+    /// Marks a token used, at most once a minute (so a token's requests stay reads).
+    func touch(_ token: APIToken, now: Date = .now) async throws {
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             try await db.dbWriter.write { db in
                 try db.execute(literal: "UPDATE apiToken SET lastUsedAt = \(DatabaseDate(now)) WHERE id = \(token.id)")
             }
         }
-        return CurrentUser(id: id, email: user.email, roles: roles)
     }
 
     func apiTokens(userID: Int64) async throws -> [APIToken] {

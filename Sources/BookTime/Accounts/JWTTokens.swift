@@ -73,11 +73,13 @@ struct JWTTokens: Sendable {
         return (try await keys.sign(access), try await keys.sign(refresh))
     }
 
-    /// The user id of a valid access token; nil for anything else (a refresh token, expired,
-    /// tampered with, `alg: none`).
-    func userID(forAccess token: String) async -> Int64? {
-        guard let claims = try? await keys.verify(token, as: JWTClaims.self), claims.typ == .access else { return nil }
-        return Int64(claims.sub.value)
+    /// The user id and expiry of a valid access token; nil for anything else (a refresh token,
+    /// expired, tampered with, `alg: none`).
+    func verifiedAccess(_ token: String) async -> (userID: Int64, expires: Date)? {
+        guard let claims = try? await keys.verify(token, as: JWTClaims.self), claims.typ == .access, let id = Int64(claims.sub.value) else {
+            return nil
+        }
+        return (id, claims.exp.value)
     }
 
     /// A new pair for a valid, unused refresh token, which is revoked; a revoked one used again

@@ -42,7 +42,16 @@ extension AppDatabase {
 extension OrderStore {
     /// The user's orders, newest first.
     public func orders(userID: Int64) async throws -> [OrderSummary] {
-        try await db.reader.read { db in
+        try await db.reader.read { db in try Self.orders(db, userID: userID) }
+    }
+
+    /// The user's orders with their thumbnails (the mobile API), in one read.
+    func ordersWithThumbnails(userID: Int64) async throws -> ([OrderSummary], [Int64: String]) {
+        try await db.reader.read { db in (try Self.orders(db, userID: userID), try Self.thumbnails(db, userID: userID)) }
+    }
+
+    static func orders(_ db: Database, userID: Int64) throws -> [OrderSummary] {
+        do {
             let orders = try Order.filter(Order.Columns.userId == userID).order(Order.Columns.dateAdded.desc, Column("id").desc).fetchAll(db)
             let rows = try Row.fetchAll(
                 db,
@@ -66,8 +75,8 @@ extension OrderStore {
     }
 
     /// The first picture's thumbnail of each of the user's orders that has one, by order id.
-    func thumbnails(userID: Int64) async throws -> [Int64: String] {
-        try await db.reader.read { db in
+    static func thumbnails(_ db: Database, userID: Int64) throws -> [Int64: String] {
+        do {
             let rows = try SQLRequest<Row>(
                 literal: """
                     SELECT l.orderId, (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = l.productId ORDER BY i.position, i.id LIMIT 1) AS hash
