@@ -40,7 +40,7 @@ struct APIController {
             }
         }
         let api = router.group().add(middleware: APIAuthMiddleware(signIn: signIn, publicURL: publicURL, jwt: jwt))
-        try BookTimeAPI(db: db, signIn: signIn, orderEmail: orderEmail, currency: currency, carrier: carrier, jwt: jwt).registerHandlers(
+        try BookTimeAPI(db: db, signIn: signIn, orderEmail: orderEmail, currency: currency, carrier: carrier, jwt: jwt, reads: APIReads(db: db)).registerHandlers(
             on: api, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
         )
     }

@@ -13,7 +13,11 @@ extension BookTimeAPI {
         let request = try APIRequest.require(Self.dispatchRoles).request
         let page = input.query.page ?? 1
         let status = input.query.status.flatMap { OrderLineStatus(rawValue: $0.rawValue) }
-        let (lines, total) = try await db.orders.paidOrderLines(order: input.query.order, status: status, pager: page, pageSize: Self.pageSize)
+        let order = input.query.order
+        let read = try await reads.linePages.value(for: .init(order: order, status: status, page: page)) { db in
+            try OrderStore.paidOrderLines(db, order: order, status: status, page: page, pageSize: Self.pageSize)
+        }
+        let (lines, total) = (read.lines, read.total)
         try Self.checkPage(page, total: total)
         var filters: [String] = []
         if let order = input.query.order { filters.append("order=\(order)") }
@@ -64,7 +68,8 @@ extension BookTimeAPI {
     func listOrders(_ input: Operations.ListOrders.Input) async throws -> Operations.ListOrders.Output {
         let request = try APIRequest.require(Self.dispatchRoles).request
         let page = input.query.page ?? 1
-        let (orders, total) = try await db.orders.paidOrders(page: page, pageSize: Self.pageSize)
+        let read = try await reads.orderPages.value(for: page) { db in try OrderStore.paidOrders(db, page: page, pageSize: Self.pageSize) }
+        let (orders, total) = (read.orders, read.total)
         try Self.checkPage(page, total: total)
         let links = Self.links(request.baseURL + Routes.apiOrders, page: page, total: total, filters: [])
         return .ok(.init(body: .json(.init(count: total, next: links.next, previous: links.previous, results: orders.map(Self.order)))))

@@ -22,7 +22,10 @@ extension BookTimeAPI {
 
     func listMyOrders(_ input: Operations.ListMyOrders.Input) async throws -> Operations.ListMyOrders.Output {
         let user = try APIRequest.require().user
-        let (summaries, thumbnails) = try await db.orders.ordersWithThumbnails(userID: user.id)
+        let read = try await reads.myOrders.value(for: user.id) { db in
+            APIReads.MyOrders(summaries: try OrderStore.orders(db, userID: user.id), thumbnails: try OrderStore.thumbnails(db, userID: user.id))
+        }
+        let (summaries, thumbnails) = (read.summaries, read.thumbnails)
         let orders = summaries.map { summary in
             Components.Schemas.MyOrder(
                 id: summary.order.id ?? 0, image: thumbnails[summary.order.id ?? 0].map { Routes.image(hash: $0) },

@@ -14,4 +14,5 @@ struct BookTimeAPI: APIProtocol {
     let currency: Currency
     let carrier: any Carrier
     let jwt: JWTTokens
+    let reads: APIReads
 }

@@ -25,21 +25,28 @@ extension OrderStore {
         DispatchLine(id: row[0], orderID: row[1], product: row[2], quantity: row[3], status: row[4])
     }
 
+    struct DispatchLinePage: Sendable {
+        let lines: [DispatchLine]
+        let total: Int
+    }
+
+    struct DispatchOrderPage: Sendable {
+        let orders: [Order]
+        let total: Int
+    }
+
     /// One page of the lines of paid orders, optionally of one order and one status, with the count
     /// of all that match.
-    func paidOrderLines(order: Int64?, status: OrderLineStatus?, pager page: Int, pageSize: Int) async throws -> (lines: [DispatchLine], total: Int) {
+    static func paidOrderLines(_ db: Database, order: Int64?, status: OrderLineStatus?, page: Int, pageSize: Int) throws -> DispatchLinePage {
         var filter: SQL = ""
         if let order { filter += " AND l.orderId = \(order)" }
         if let status { filter += " AND l.status = \(status)" }
-        let where_ = filter
-        return try await db.reader.read { db in
-            let total = try SQLRequest<Int>(literal: "SELECT COUNT(*) FROM (\(literal: Self.dispatchLines(where_)))").fetchOne(db) ?? 0
-            let offset = Pager(page: page, pageSize: pageSize, totalCount: total).offset
-            let rows = try SQLRequest<Row>(
-                literal: "\(literal: Self.dispatchLines(where_)) ORDER BY o.dateAdded DESC, o.id DESC, l.id LIMIT \(pageSize) OFFSET \(offset)"
-            ).fetchAll(db)
-            return (rows.map(Self.line), total)
-        }
+        let total = try SQLRequest<Int>(literal: "SELECT COUNT(*) FROM (\(literal: Self.dispatchLines(filter)))").fetchOne(db) ?? 0
+        let offset = Pager(page: page, pageSize: pageSize, totalCount: total).offset
+        let rows = try SQLRequest<Row>(
+            literal: "\(literal: Self.dispatchLines(filter)) ORDER BY o.dateAdded DESC, o.id DESC, l.id LIMIT \(pageSize) OFFSET \(offset)"
+        ).fetchAll(db)
+        return DispatchLinePage(lines: rows.map(Self.line), total: total)
     }
 
     func paidOrderLine(id: Int64) async throws -> DispatchLine? {
@@ -64,14 +71,12 @@ extension OrderStore {
     }
 
     /// One page of paid orders, newest first, with the count of all.
-    func paidOrders(page: Int, pageSize: Int) async throws -> (orders: [Order], total: Int) {
-        try await db.reader.read { db in
-            let request = Order.filter(Column("status") == OrderStatus.paid)
-            let total = try request.fetchCount(db)
-            let offset = Pager(page: page, pageSize: pageSize, totalCount: total).offset
-            let orders = try request.order(Order.Columns.dateAdded.desc, Column("id").desc).limit(pageSize, offset: offset).fetchAll(db)
-            return (orders, total)
-        }
+    static func paidOrders(_ db: Database, page: Int, pageSize: Int) throws -> DispatchOrderPage {
+        let request = Order.filter(Column("status") == OrderStatus.paid)
+        let total = try request.fetchCount(db)
+        let offset = Pager(page: page, pageSize: pageSize, totalCount: total).offset
+        let orders = try request.order(Order.Columns.dateAdded.desc, Column("id").desc).limit(pageSize, offset: offset).fetchAll(db)
+        return DispatchOrderPage(orders: orders, total: total)
     }
 
     func paidOrder(id: Int64) async throws -> Order? {

@@ -45,11 +45,6 @@ extension OrderStore {
         try await db.reader.read { db in try Self.orders(db, userID: userID) }
     }
 
-    /// The user's orders with their thumbnails (the mobile API), in one read.
-    func ordersWithThumbnails(userID: Int64) async throws -> ([OrderSummary], [Int64: String]) {
-        try await db.reader.read { db in (try Self.orders(db, userID: userID), try Self.thumbnails(db, userID: userID)) }
-    }
-
     static func orders(_ db: Database, userID: Int64) throws -> [OrderSummary] {
         do {
             let orders = try Order.filter(Order.Columns.userId == userID).order(Order.Columns.dateAdded.desc, Column("id").desc).fetchAll(db)
