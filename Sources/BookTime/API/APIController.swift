@@ -39,8 +39,14 @@ struct APIController {
                 }
             }
         }
+        let reads = APIReads(db: db)
         let api = router.group().add(middleware: APIAuthMiddleware(signIn: signIn, publicURL: publicURL, jwt: jwt))
-        try BookTimeAPI(db: db, signIn: signIn, orderEmail: orderEmail, currency: currency, carrier: carrier, jwt: jwt, reads: APIReads(db: db)).registerHandlers(
+            .add(
+                middleware: APIResponseCache(
+                    db: db, paths: [Routes.apiOrderLines, Routes.apiOrders], roles: BookTimeAPI.dispatchRoles, tables: reads.orderTables
+                )
+            )
+        try BookTimeAPI(db: db, signIn: signIn, orderEmail: orderEmail, currency: currency, carrier: carrier, jwt: jwt, reads: reads).registerHandlers(
             on: api, serverURL: Servers.Server1.url(), configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
         )
     }

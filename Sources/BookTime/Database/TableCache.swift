@@ -63,6 +63,25 @@ final class TableCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return value
     }
 
+    /// The kept value for `key`, if any, and the generation to hand back to `keep(_:for:ifGeneration:)`
+    /// with a value made from a later read (for callers that make values outside `value(for:load:)`).
+    func lookup(_ key: Key) -> (value: Value?, generation: Int) {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            if let settled = state.settled[key] { return (settled, state.generation) }
+            if let entry = state.entries[key], now - entry.storedAt < maxAge { return (entry.value, state.generation) }
+            return (nil, state.generation)
+        }
+    }
+
+    /// Keeps `value`, unless a commit touched the tables since `generation` was looked up.
+    func keep(_ value: Value, for key: Key, ifGeneration generation: Int) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            keep(value, for: key, at: .now, in: &state)
+        }
+    }
+
     /// Inside a write transaction: once it commits, `key` holds `value` (what this transaction
     /// leaves behind), so the writer's next request reads it from memory instead of the pool.
     /// GRDB calls commit handlers in the order they were added, so this runs after the commit has

@@ -217,3 +217,28 @@ extension DispatchAPITests {
         }
     }
 }
+
+extension DispatchAPITests {
+    /// List answers are kept until the order tables change, and only dispatchers and owners get them.
+    @Test func keptListAnswersFollowChangesAndRoles() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db, signIn: [])
+            let secondID = try await Self.secondPaidOrder(db, customerID: shop.customerID)
+            let dispatcher = Self.basic(.dispatcher)
+            let first = try await browser.get(Routes.apiOrderLines, headers: dispatcher)
+            #expect(try await browser.get(Routes.apiOrderLines, headers: dispatcher).text == first.text, "the same answer again")
+            #expect(try await browser.get(Routes.apiOrderLines, headers: Self.basic(.customer)).status == .forbidden, "a kept answer is not a customer's")
+            #expect(try await browser.get(Routes.apiOrderLines).status == .unauthorized)
+
+            let line = try #require(try await db.reader.read { try Int64.fetchOne($0, sql: "SELECT MIN(id) FROM orderLine WHERE orderId = ?", arguments: [secondID]) })
+            #expect(try await Self.send(browser, .patch, "/api/orderlines/\(line)/", #"{"status": 20}"#, headers: dispatcher).status == .ok)
+            let after = try Self.json(try await browser.get(Routes.apiOrderLines, headers: dispatcher))
+            let results = try #require(after["results"] as? [[String: Any]])
+            #expect(results.first { $0["id"] as? Int == Int(line) }?["status"] as? Int == 20, "a change empties the kept answers")
+            // A write by another path (the back office's workflow) is seen too.
+            try await db.orders.setOrderLineStatus(lineID: line, to: .cancelled, by: nil)
+            let again = try Self.json(try await browser.get(Routes.apiOrderLines, headers: dispatcher))
+            #expect((again["results"] as? [[String: Any]])?.first { $0["id"] as? Int == Int(line) }?["status"] as? Int == 40)
+        }
+    }
+}
