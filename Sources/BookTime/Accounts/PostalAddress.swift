@@ -33,18 +33,38 @@ extension Address {
     }
 }
 
+extension AddressForm {
+    var postal: PostalAddress {
+        PostalAddress(name: name, address1: address1, address2: address2, zipCode: zipCode, city: city, country: country)
+    }
+}
+
+/// The order's billing and shipping snapshots, read and written as addresses: the one place
+/// their columns meet an address's parts.
 extension Order {
     public var billing: PostalAddress {
-        PostalAddress(
-            name: billingName, address1: billingAddress1, address2: billingAddress2, zipCode: billingZipCode, city: billingCity,
-            country: billingCountry
-        )
+        get {
+            PostalAddress(
+                name: billingName, address1: billingAddress1, address2: billingAddress2, zipCode: billingZipCode, city: billingCity,
+                country: billingCountry
+            )
+        }
+        set {
+            (billingName, billingAddress1, billingAddress2) = (newValue.name, newValue.address1, newValue.address2)
+            (billingZipCode, billingCity, billingCountry) = (newValue.zipCode, newValue.city, newValue.country)
+        }
     }
 
     public var shipping: PostalAddress {
-        PostalAddress(
-            name: shippingName, address1: shippingAddress1, address2: shippingAddress2, zipCode: shippingZipCode, city: shippingCity,
-            country: shippingCountry
-        )
+        get {
+            PostalAddress(
+                name: shippingName, address1: shippingAddress1, address2: shippingAddress2, zipCode: shippingZipCode, city: shippingCity,
+                country: shippingCountry
+            )
+        }
+        set {
+            (shippingName, shippingAddress1, shippingAddress2) = (newValue.name, newValue.address1, newValue.address2)
+            (shippingZipCode, shippingCity, shippingCountry) = (newValue.zipCode, newValue.city, newValue.country)
+        }
     }
 }

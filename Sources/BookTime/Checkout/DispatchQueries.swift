@@ -87,12 +87,7 @@ extension OrderStore {
     func setShippingAddress(orderID: Int64, to address: AddressForm) async throws -> Order? {
         try await db.dbWriter.write { db in
             guard var order = try Order.filter(Column("status") == OrderStatus.paid).filter(key: orderID).fetchOne(db) else { return nil }
-            order.shippingName = address.name
-            order.shippingAddress1 = address.address1
-            order.shippingAddress2 = address.address2
-            order.shippingZipCode = address.zipCode
-            order.shippingCity = address.city
-            order.shippingCountry = address.country
+            order.shipping = address.postal
             order.dateUpdated = .now
             try order.update(db)
             return order

@@ -44,18 +44,18 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
     public var userId: Int64
     public var basketId: Int64?
     public var status: OrderStatus
-    public var billingName: String
-    public var billingAddress1: String
-    public var billingAddress2: String
-    public var billingZipCode: String
-    public var billingCity: String
-    public var billingCountry: String
-    public var shippingName: String
-    public var shippingAddress1: String
-    public var shippingAddress2: String
-    public var shippingZipCode: String
-    public var shippingCity: String
-    public var shippingCountry: String
+    public var billingName = ""
+    public var billingAddress1 = ""
+    public var billingAddress2 = ""
+    public var billingZipCode = ""
+    public var billingCity = ""
+    public var billingCountry = ""
+    public var shippingName = ""
+    public var shippingAddress1 = ""
+    public var shippingAddress2 = ""
+    public var shippingZipCode = ""
+    public var shippingCity = ""
+    public var shippingCountry = ""
     public var dateAdded: Date
     public var dateUpdated: Date
 
@@ -63,20 +63,10 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
         self.userId = userId
         self.basketId = basketId
         self.status = .new
-        self.billingName = billing.name
-        self.billingAddress1 = billing.address1
-        self.billingAddress2 = billing.address2
-        self.billingZipCode = billing.zipCode
-        self.billingCity = billing.city
-        self.billingCountry = billing.country
-        self.shippingName = shipping.name
-        self.shippingAddress1 = shipping.address1
-        self.shippingAddress2 = shipping.address2
-        self.shippingZipCode = shipping.zipCode
-        self.shippingCity = shipping.city
-        self.shippingCountry = shipping.country
         self.dateAdded = now
         self.dateUpdated = now
+        self.billing = billing.postal
+        self.shipping = shipping.postal
     }
 
     /// "BT12", as on invoices.
