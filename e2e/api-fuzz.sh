@@ -41,8 +41,9 @@ checks="not_a_server_error,status_code_conformance,content_type_conformance,resp
 total=0
 for auth in "Basic $basic" "Token $token" "Bearer $access"; do
     echo "== schemathesis with Authorization: ${auth%% *}"
-    schemathesis run "$url/api/openapi.json" --url "$url" -H "Authorization: $auth" --checks "$checks" \
-        --max-examples "$EXAMPLES" --max-time "$MAX_TIME" --seed 1 --request-timeout 10 --no-color > "$scratch/run.log" 2>&1 || {
+    # From the scratch folder: schemathesis keeps its example database in ./.schemathesis.
+    ( cd "$scratch" && schemathesis run "$url/api/openapi.json" --url "$url" -H "Authorization: $auth" --checks "$checks" \
+        --max-examples "$EXAMPLES" --max-time "$MAX_TIME" --seed 1 --request-timeout 10 --no-color > "$scratch/run.log" 2>&1 ) || {
         cat "$scratch/run.log"; exit 1; }
     tail -n 12 "$scratch/run.log"
     count="$(grep -oE '[0-9]+ generated' "$scratch/run.log" | grep -oE '[0-9]+' | head -1 || true)"
