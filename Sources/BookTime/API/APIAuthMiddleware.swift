@@ -3,6 +3,7 @@ import GRDB
 import Synchronization
 import Foundation
 import Hummingbird
+import Logging
 
 /// Who an API request is from, for the handlers the generator's protocol calls without a
 /// request context (swift-openapi-generator's documented way: a task-local set by middleware).
@@ -13,6 +14,7 @@ struct APIRequest: Sendable {
     let baseURL: String
     /// The client's address, for the sign-in limits.
     let clientAddress: String
+    let logger: Logger
 
     @TaskLocal static var current: APIRequest?
 
@@ -42,15 +44,16 @@ struct APIAuthMiddleware: RouterMiddleware {
     let signIn: SignIn
     let publicURL: PublicURL
     let jwt: JWTTokens
-    /// Verified Basic credentials for a few minutes, so bcrypt runs once per client, not per
-    /// request; an entry counts only while the account's password and roles are unchanged.
-    let basicCache = BasicCredentialCache()
+    /// Verified Basic credentials for a few minutes, by a hash of the header (never the password),
+    /// so bcrypt runs once per client, not per request; an entry counts only while the account's
+    /// session auth hash (its password) is unchanged.
+    let verifiedBasic = ExpiringCache<(userID: Int64, authHash: String)>()
     /// Device tokens by key hash, emptied by any commit to `apiToken` (a revocation is seen by
     /// the next request).
     let tokens: TableCache<String, APIToken?>
     /// Access tokens already verified, until they expire: jwt-kit's key collection is an actor,
     /// and every request would otherwise queue on it.
-    let verifiedAccess = VerifiedAccessTokens()
+    let verifiedAccess = ExpiringCache<Int64>()
 
     init(signIn: SignIn, publicURL: PublicURL, jwt: JWTTokens) {
         self.signIn = signIn
@@ -62,7 +65,7 @@ struct APIAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let clientAddress = signIn.limits.clientAddress(request: request, context: context)
         let user = try await authenticate(request, context: context, clientAddress: clientAddress)
-        return try await APIRequest.$current.withValue(APIRequest(user: user, baseURL: publicURL.current, clientAddress: clientAddress)) {
+        return try await APIRequest.$current.withValue(APIRequest(user: user, baseURL: publicURL.current, clientAddress: clientAddress, logger: context.logger)) {
             try await next(request, context)
         }
     }
@@ -75,21 +78,23 @@ struct APIAuthMiddleware: RouterMiddleware {
             case "token":
                 let hash = APIToken.hash(String(parts[1]))
                 guard let token = try await tokens.value(for: hash, load: { db in try APIToken.filter(Column("keyHash") == hash).fetchOne(db) }),
-                    let user = try await activeUser(token.userId)
+                    let user = try await signIn.sessions.user(id: token.userId)?.current, !user.roles.isEmpty
                 else { throw APIError.unauthenticated }
                 try await signIn.db.users.touch(token)
                 return user
             case "bearer":
                 let token = String(parts[1])
-                var userID = verifiedAccess.userID(for: token)
+                var userID = verifiedAccess.value(for: token)
                 if userID == nil, let (id, expires) = await jwt.verifiedAccess(token) {
-                    verifiedAccess.store(token, userID: id, expires: expires)
+                    verifiedAccess.store(id, for: token, until: expires)
                     userID = id
                 }
-                guard let userID, let user = try await activeUser(userID) else { throw APIError.unauthenticated }
+                guard let userID, let user = try await signIn.sessions.user(id: userID)?.current, !user.roles.isEmpty else {
+                    throw APIError.unauthenticated
+                }
                 return user
             case "basic":
-                return try await basic(String(parts[1]), header: authorization, clientAddress: clientAddress)
+                return try await basic(String(parts[1]), header: authorization, clientAddress: clientAddress, logger: context.logger)
             default:
                 throw APIError.unauthenticated
             }
@@ -105,80 +110,48 @@ struct APIAuthMiddleware: RouterMiddleware {
         return user
     }
 
-    private func basic(_ encoded: String, header: String, clientAddress: String) async throws -> CurrentUser {
+    private func basic(_ encoded: String, header: String, clientAddress: String, logger: Logger) async throws -> CurrentUser {
         guard let decoded = Data(base64Encoded: encoded).map({ String(decoding: $0, as: UTF8.self) }), let colon = decoded.firstIndex(of: ":")
         else { throw APIError.unauthenticated }
         let key = sha256Hex(Data(header.utf8))
-        if let cached = basicCache.user(for: key), try await stamp(of: cached.user.id) == cached.stamp { return cached.user }
+        if let (userID, authHash) = verifiedBasic.value(for: key), let signedIn = try await signIn.sessions.user(id: userID),
+            signedIn.authHash == authHash, !signedIn.current.roles.isEmpty
+        {
+            return signedIn.current
+        }
         let email = String(decoded[..<colon])
         let password = String(decoded[decoded.index(after: colon)...])
-        guard let user = try await signIn.verify(email: email, password: password, clientAddress: clientAddress) else {
+        guard let user = try await signIn.verify(email: email, password: password, clientAddress: clientAddress, logger: logger) else {
             throw APIError.unauthenticated
         }
-        if let stamp = try await stamp(of: user.id) { basicCache.store(.init(user: user, stamp: stamp), for: key) }
+        if let signedIn = try await signIn.sessions.user(id: user.id) {
+            verifiedBasic.store((user.id, signedIn.authHash), for: key, until: .now.addingTimeInterval(300))
+        }
         return user
-    }
-
-    /// The user with their roles, from the sessions' user cache; nil when gone or inactive.
-    private func activeUser(_ id: Int64) async throws -> CurrentUser? {
-        guard let user = try await signIn.sessions.user(id: id)?.current, !user.roles.isEmpty else { return nil }
-        return user
-    }
-
-    /// What a cached verification depends on: the password hash, the active flag and the roles.
-    private func stamp(of userID: Int64) async throws -> String? {
-        guard let (user, roles) = try await signIn.db.users.userWithRoles(id: userID), user.isActive else { return nil }
-        return user.passwordHash + "|" + roles.map(\.rawValue).sorted().joined(separator: ",")
     }
 }
 
-/// Recently verified Basic credentials, by a hash of the whole header (never the password).
-final class BasicCredentialCache: Sendable {
-    struct Entry: Sendable {
-        let user: CurrentUser
-        let stamp: String
-        var storedAt = ContinuousClock.now
-    }
-
-    private let entries = Mutex<[String: Entry]>([:])
-    private let lifetime = Duration.seconds(300)
+/// Values that hold until a time of their own (a verified token until it expires), kept in
+/// memory, at most `capacity` of them (all dropped when full).
+final class ExpiringCache<Value: Sendable>: Sendable {
+    private let entries = Mutex<[String: (value: Value, until: Date)]>([:])
     private let capacity = 10_000
 
-    func user(for key: String) -> Entry? {
+    func value(for key: String, now: Date = .now) -> Value? {
         entries.withLock { entries in
-            guard let entry = entries[key], entry.storedAt.duration(to: .now) < lifetime else { return nil }
-            return entry
-        }
-    }
-
-    func store(_ entry: Entry, for key: String) {
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = entry
-        }
-    }
-}
-
-/// Access tokens whose signature and claims jwt-kit has checked, with their user and expiry.
-final class VerifiedAccessTokens: Sendable {
-    private let entries = Mutex<[String: (userID: Int64, expires: Date)]>([:])
-    private let capacity = 10_000
-
-    func userID(for token: String, now: Date = .now) -> Int64? {
-        entries.withLock { entries in
-            guard let entry = entries[token] else { return nil }
-            guard entry.expires > now else {
-                entries[token] = nil
+            guard let entry = entries[key] else { return nil }
+            guard entry.until > now else {
+                entries[key] = nil
                 return nil
             }
-            return entry.userID
+            return entry.value
         }
     }
 
-    func store(_ token: String, userID: Int64, expires: Date) {
+    func store(_ value: Value, for key: String, until: Date) {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = (userID, expires)
+            entries[key] = (value, until)
         }
     }
 }

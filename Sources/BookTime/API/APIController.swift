@@ -43,7 +43,7 @@ struct APIController {
         let api = router.group().add(middleware: APIAuthMiddleware(signIn: signIn, publicURL: publicURL, jwt: jwt))
             .add(
                 middleware: APIResponseCache(
-                    db: db, paths: [Routes.apiOrderLines, Routes.apiOrders], roles: BookTimeAPI.dispatchRoles, tables: reads.orderTables
+                    db: db, paths: [Routes.apiOrderLines, Routes.apiOrders], roles: BookTimeAPI.dispatchRoles, tables: APIReads.orderTables
                 )
             )
         try BookTimeAPI(db: db, signIn: signIn, orderEmail: orderEmail, currency: currency, carrier: carrier, jwt: jwt, reads: reads).registerHandlers(

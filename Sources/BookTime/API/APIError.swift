@@ -75,7 +75,7 @@ struct APIError: Error, Sendable, Equatable {
             return error
         case let error as ServerError:
             if let inner = error.underlyingError as? APIError { return inner }
-            if error.underlyingError is DecodingError || error.httpStatus == .internalServerError && "\(error.underlyingError)".contains("decod") {
+            if error.underlyingError is DecodingError {
                 return APIError(status: .badRequest, code: "bad_json", message: "The body is not the JSON this operation takes.")
             }
             let status = error.httpStatus == .internalServerError ? .badRequest : error.httpStatus

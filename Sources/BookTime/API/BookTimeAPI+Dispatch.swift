@@ -13,10 +13,7 @@ extension BookTimeAPI {
         let request = try APIRequest.require(Self.dispatchRoles).request
         let page = input.query.page ?? 1
         let status = input.query.status.flatMap { OrderLineStatus(rawValue: $0.rawValue) }
-        let order = input.query.order
-        let read = try await reads.linePages.value(for: .init(order: order, status: status, page: page)) { db in
-            try OrderStore.paidOrderLines(db, order: order, status: status, page: page, pageSize: Self.pageSize)
-        }
+        let read = try await db.orders.paidOrderLines(order: input.query.order, status: status, page: page, pageSize: Self.pageSize)
         let (lines, total) = (read.lines, read.total)
         try Self.checkPage(page, total: total)
         var filters: [String] = []
@@ -68,7 +65,7 @@ extension BookTimeAPI {
     func listOrders(_ input: Operations.ListOrders.Input) async throws -> Operations.ListOrders.Output {
         let request = try APIRequest.require(Self.dispatchRoles).request
         let page = input.query.page ?? 1
-        let read = try await reads.orderPages.value(for: page) { db in try OrderStore.paidOrders(db, page: page, pageSize: Self.pageSize) }
+        let read = try await db.orders.paidOrders(page: page, pageSize: Self.pageSize)
         let (orders, total) = (read.orders, read.total)
         try Self.checkPage(page, total: total)
         let links = Self.links(request.baseURL + Routes.apiOrders, page: page, total: total, filters: [])

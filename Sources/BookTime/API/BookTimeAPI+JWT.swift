@@ -7,7 +7,7 @@ extension BookTimeAPI {
     func createJWT(_ input: Operations.CreateJWT.Input) async throws -> Operations.CreateJWT.Output {
         guard case .json(let credentials) = input.body else { throw Self.wrongCredentials }
         guard let request = APIRequest.current,
-            let user = try await signIn.verify(email: credentials.username, password: credentials.password, clientAddress: request.clientAddress)
+            let user = try await signIn.verify(email: credentials.username, password: credentials.password, clientAddress: request.clientAddress, logger: request.logger)
         else { throw Self.wrongCredentials }
         let pair = try await jwt.issue(userID: user.id)
         return .ok(.init(body: .json(.init(access: pair.access, refresh: pair.refresh))))

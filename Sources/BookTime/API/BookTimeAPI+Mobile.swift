@@ -14,7 +14,7 @@ extension BookTimeAPI {
         case .urlEncodedForm(let body): credentials = body
         }
         guard let request = APIRequest.current else { throw APIError.unauthenticated }
-        guard let user = try await signIn.verify(email: credentials.username, password: credentials.password, clientAddress: request.clientAddress)
+        guard let user = try await signIn.verify(email: credentials.username, password: credentials.password, clientAddress: request.clientAddress, logger: request.logger)
         else { throw Self.wrongCredentials }
         let key = try await db.users.createAPIToken(userID: user.id, device: credentials.device ?? "")
         return .ok(.init(body: .json(.init(token: key))))

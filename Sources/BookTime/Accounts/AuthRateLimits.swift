@@ -39,7 +39,11 @@ struct AuthRateLimits: Sendable {
 
     /// Counts one attempt from this request's client; false when it is over the limit.
     func allowAttempt(_ action: Action, request: Request, context: AppRequestContext) -> Bool {
-        perAddress.allow("\(action.rawValue)|\(clientAddress(request: request, context: context))")
+        allowAttempt(action, clientAddress: clientAddress(request: request, context: context))
+    }
+
+    func allowAttempt(_ action: Action, clientAddress: String) -> Bool {
+        perAddress.allow("\(action.rawValue)|\(clientAddress)")
     }
 
     /// The client's address: the socket's peer, or behind a trusted proxy the address the proxy
@@ -57,8 +61,10 @@ struct AuthRateLimits: Sendable {
 
     /// Failed sign-ins are counted per account and per client address.
     func failureKey(account: String, request: Request, context: AppRequestContext) -> String {
-        account + "|" + clientAddress(request: request, context: context)
+        failureKey(account: account, clientAddress: clientAddress(request: request, context: context))
     }
+
+    func failureKey(account: String, clientAddress: String) -> String { account + "|" + clientAddress }
 
     /// Counts one contact message from this request's client (and account); false past the limit.
     func allowContactMessage(request: Request, context: AppRequestContext) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 
 /// One sign-in attempt, shared by the shop's login page and the back-office sites' own: the rate
 /// limits, the same bcrypt work for an unknown email, one generic error, session rotation.
@@ -25,16 +26,9 @@ struct SignIn: Sendable {
         case .failure(let failure):
             return .refused(failure.validator)
         case .success(let credentials):
-            let account = limits.accountKey(EmailAddress.normalize(credentials.email) ?? credentials.email)
-            let here = limits.failureKey(account: account, request: request, context: context)
-            if limits.failuresPerAccount.isLimited(here) {
-                context.logger.notice("Sign-in refused: too many failures for one account from one address")
-                throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(here))
-            }
-            if limits.failuresPerAccountEverywhere.isLimited(account) {
-                context.logger.warning("Sign-in refused: a flood of failures for one account from many addresses")
-                throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccountEverywhere.retryAfter(account))
-            }
+            let (account, here) = try checkLockout(
+                email: credentials.email, clientAddress: limits.clientAddress(request: request, context: context), logger: context.logger
+            )
             if let user = try await db.users.authenticate(email: credentials.email, password: credentials.password),
                 let roles = try await db.users.userWithRoles(id: user.id ?? 0)?.roles, admits(roles)
             {
@@ -43,8 +37,7 @@ struct SignIn: Sendable {
                 try await sessions.signIn(user, request: request, context: context)
                 return .signedIn(user)
             }
-            limits.failuresPerAccount.record(here)
-            limits.failuresPerAccountEverywhere.record(account)
+            recordFailure(account: account, here: here)
             var validator = FormValidator(form)
             validator.addError(refusal)
             return .refused(validator)
@@ -55,27 +48,38 @@ struct SignIn: Sendable {
     /// the same limits as the sign-in form (attempts per client address, failures per account and
     /// address and per account everywhere) and the same bcrypt work for an unknown email. Nil for
     /// wrong credentials (counted); throws 429 while limited.
-    func verify(email: String, password: String, clientAddress: String) async throws -> CurrentUser? {
-        let account = limits.accountKey(EmailAddress.normalize(email) ?? email)
-        let here = account + "|" + clientAddress
-        if limits.failuresPerAccount.isLimited(here) {
-            throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(here))
-        }
-        if limits.failuresPerAccountEverywhere.isLimited(account) {
-            throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccountEverywhere.retryAfter(account))
-        }
+    func verify(email: String, password: String, clientAddress: String, logger: Logger) async throws -> CurrentUser? {
+        let (account, here) = try checkLockout(email: email, clientAddress: clientAddress, logger: logger)
         if let user = try await db.users.authenticate(email: email, password: password), let id = user.id,
             let roles = try await db.users.userWithRoles(id: id)?.roles
         {
             limits.failuresPerAccount.reset(here)
             return CurrentUser(id: id, email: user.email, roles: roles)
         }
-        guard limits.perAddress.allow("\(AuthRateLimits.Action.login.rawValue)|\(clientAddress)") else {
-            throw Self.tooManyAttempts(retryAfter: .seconds(60))
+        guard limits.allowAttempt(.login, clientAddress: clientAddress) else { throw Self.tooManyAttempts(retryAfter: .seconds(60)) }
+        recordFailure(account: account, here: here)
+        return nil
+    }
+
+    /// The account's keys for the failure limits; 429 while it is locked for this address, or
+    /// everywhere after a flood of failures.
+    private func checkLockout(email: String, clientAddress: String, logger: Logger) throws -> (account: String, here: String) {
+        let account = limits.accountKey(EmailAddress.normalize(email) ?? email)
+        let here = limits.failureKey(account: account, clientAddress: clientAddress)
+        if limits.failuresPerAccount.isLimited(here) {
+            logger.notice("Sign-in refused: too many failures for one account from one address")
+            throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccount.retryAfter(here))
         }
+        if limits.failuresPerAccountEverywhere.isLimited(account) {
+            logger.warning("Sign-in refused: a flood of failures for one account from many addresses")
+            throw Self.tooManyAttempts(retryAfter: limits.failuresPerAccountEverywhere.retryAfter(account))
+        }
+        return (account, here)
+    }
+
+    private func recordFailure(account: String, here: String) {
         limits.failuresPerAccount.record(here)
         limits.failuresPerAccountEverywhere.record(account)
-        return nil
     }
 
     func limit(_ action: AuthRateLimits.Action, request: Request, context: AppRequestContext) throws {

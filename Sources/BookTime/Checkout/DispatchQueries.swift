@@ -13,12 +13,15 @@ extension OrderStore {
         let status: OrderLineStatus
     }
 
-    private static func dispatchLines(_ filter: SQL) -> SQL {
-        """
+    /// A line with its product's name and its order, as `line(_:)` reads it.
+    private static let lineSelect: SQL = """
         SELECT l.id, l.orderId, p.name, l.quantity, l.status
         FROM orderLine l JOIN shopOrder o ON o.id = l.orderId JOIN product p ON p.id = l.productId
-        WHERE o.status = \(OrderStatus.paid) \(literal: filter)
         """
+
+    /// Lines of paid orders, narrowed by `filter` (`AND ...`).
+    private static func dispatchLines(_ filter: SQL) -> SQL {
+        "\(literal: lineSelect) WHERE o.status = \(OrderStatus.paid) \(literal: filter)"
     }
 
     private static func line(_ row: Row) -> DispatchLine {
@@ -37,6 +40,10 @@ extension OrderStore {
 
     /// One page of the lines of paid orders, optionally of one order and one status, with the count
     /// of all that match.
+    func paidOrderLines(order: Int64?, status: OrderLineStatus?, page: Int, pageSize: Int) async throws -> DispatchLinePage {
+        try await db.reader.read { db in try Self.paidOrderLines(db, order: order, status: status, page: page, pageSize: pageSize) }
+    }
+
     static func paidOrderLines(_ db: Database, order: Int64?, status: OrderLineStatus?, page: Int, pageSize: Int) throws -> DispatchLinePage {
         var filter: SQL = ""
         if let order { filter += " AND l.orderId = \(order)" }
@@ -64,13 +71,15 @@ extension OrderStore {
             guard try Self.paidOrderLine(db, id: id) != nil else { return nil }
             try OrderWorkflow.setLineStatus(db, lineID: id, to: status, by: userID, notify: notify)
             // A line whose order just closed is no longer a paid order's: answer what was written.
-            return try SQLRequest<Row>(
-                literal: "SELECT l.id, l.orderId, p.name, l.quantity, l.status FROM orderLine l JOIN product p ON p.id = l.productId WHERE l.id = \(id)"
-            ).fetchOne(db).map(Self.line)
+            return try SQLRequest<Row>(literal: "\(literal: Self.lineSelect) WHERE l.id = \(id)").fetchOne(db).map(Self.line)
         }
     }
 
     /// One page of paid orders, newest first, with the count of all.
+    func paidOrders(page: Int, pageSize: Int) async throws -> DispatchOrderPage {
+        try await db.reader.read { db in try Self.paidOrders(db, page: page, pageSize: pageSize) }
+    }
+
     static func paidOrders(_ db: Database, page: Int, pageSize: Int) throws -> DispatchOrderPage {
         let request = Order.filter(Column("status") == OrderStatus.paid)
         let total = try request.fetchCount(db)

@@ -46,46 +46,42 @@ extension OrderStore {
     }
 
     static func orders(_ db: Database, userID: Int64) throws -> [OrderSummary] {
-        do {
-            let orders = try Order.filter(Order.Columns.userId == userID).order(Order.Columns.dateAdded.desc, Column("id").desc).fetchAll(db)
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT l.orderId, p.name, SUM(l.quantity) AS quantity, SUM(l.quantity * l.unitPrice) AS amount
-                    FROM orderLine l JOIN product p ON p.id = l.productId
-                    WHERE l.orderId IN (SELECT id FROM shopOrder WHERE userId = ?)
-                    GROUP BY l.orderId, l.productId ORDER BY MIN(l.id)
-                    """,
-                arguments: [userID]
-            )
-            var items: [Int64: [String]] = [:]
-            var totals: [Int64: Int] = [:]
-            for row in rows {
-                let orderID: Int64 = row["orderId"]
-                items[orderID, default: []].append("\(row["quantity"] as Int) x \(row["name"] as String)")
-                totals[orderID, default: 0] += row["amount"] as Int
-            }
-            return orders.map { OrderSummary(order: $0, items: items[$0.id ?? 0] ?? [], total: totals[$0.id ?? 0] ?? 0) }
+        let orders = try Order.filter(Order.Columns.userId == userID).order(Order.Columns.dateAdded.desc, Column("id").desc).fetchAll(db)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.orderId, p.name, SUM(l.quantity) AS quantity, SUM(l.quantity * l.unitPrice) AS amount
+                FROM orderLine l JOIN product p ON p.id = l.productId
+                WHERE l.orderId IN (SELECT id FROM shopOrder WHERE userId = ?)
+                GROUP BY l.orderId, l.productId ORDER BY MIN(l.id)
+                """,
+            arguments: [userID]
+        )
+        var items: [Int64: [String]] = [:]
+        var totals: [Int64: Int] = [:]
+        for row in rows {
+            let orderID: Int64 = row["orderId"]
+            items[orderID, default: []].append("\(row["quantity"] as Int) x \(row["name"] as String)")
+            totals[orderID, default: 0] += row["amount"] as Int
         }
+        return orders.map { OrderSummary(order: $0, items: items[$0.id ?? 0] ?? [], total: totals[$0.id ?? 0] ?? 0) }
     }
 
     /// The first picture's thumbnail of each of the user's orders that has one, by order id.
     static func thumbnails(_ db: Database, userID: Int64) throws -> [Int64: String] {
-        do {
-            let rows = try SQLRequest<Row>(
-                literal: """
-                    SELECT l.orderId, (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = l.productId ORDER BY i.position, i.id LIMIT 1) AS hash
-                    FROM orderLine l JOIN shopOrder o ON o.id = l.orderId
-                    WHERE o.userId = \(userID) ORDER BY l.id
-                    """
-            ).fetchAll(db)
-            var thumbnails: [Int64: String] = [:]
-            for row in rows {
-                let orderID: Int64 = row["orderId"]
-                if thumbnails[orderID] == nil, let hash: String = row["hash"] { thumbnails[orderID] = hash }
-            }
-            return thumbnails
+        let rows = try SQLRequest<Row>(
+            literal: """
+                SELECT l.orderId, (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = l.productId ORDER BY i.position, i.id LIMIT 1) AS hash
+                FROM orderLine l JOIN shopOrder o ON o.id = l.orderId
+                WHERE o.userId = \(userID) ORDER BY l.id
+                """
+        ).fetchAll(db)
+        var thumbnails: [Int64: String] = [:]
+        for row in rows {
+            let orderID: Int64 = row["orderId"]
+            if thumbnails[orderID] == nil, let hash: String = row["hash"] { thumbnails[orderID] = hash }
         }
+        return thumbnails
     }
 
     /// One of the user's orders; nil for anyone else's.
