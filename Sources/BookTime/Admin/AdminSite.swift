@@ -53,13 +53,19 @@ struct AdminSite: Sendable {
     func deleteURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.delete.path(["model": model.name, "id": String(id)]) }
     func invoiceURL(orderID: Int64) -> String { prefix + Pattern.invoice.path(["order": String(orderID)]) }
 
-    /// Buttons on a record's page: the book's "View Invoice" and "Download Invoice as PDF".
+    /// Buttons on a record's page: the book's "View Invoice" and "Download Invoice as PDF", and
+    /// the order's customer-service chat where the site's staff may chat (owners and employees).
     func links(_ model: AdminModel, id: Int64) -> [AdminFormPage.Link] {
-        guard hasInvoices, model.table == "shopOrder" else { return [] }
-        return [
-            AdminFormPage.Link(label: "View Invoice", url: invoiceURL(orderID: id)),
-            AdminFormPage.Link(label: "Download Invoice as PDF", url: invoiceURL(orderID: id) + "?format=pdf"),
-        ]
+        guard model.table == "shopOrder" else { return [] }
+        var links: [AdminFormPage.Link] = []
+        if hasInvoices {
+            links.append(AdminFormPage.Link(label: "View Invoice", url: invoiceURL(orderID: id)))
+            links.append(AdminFormPage.Link(label: "Download Invoice as PDF", url: invoiceURL(orderID: id) + "?format=pdf"))
+        }
+        if role == .owner || role == .employee {
+            links.append(AdminFormPage.Link(label: "Chat with the customer", url: Routes.chatRoom(orderID: id)))
+        }
+        return links
     }
 
     static let owners = AdminSite(

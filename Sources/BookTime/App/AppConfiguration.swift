@@ -22,6 +22,8 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// Timeouts for slow clients and the cap on connections.
     public var connections = ConnectionLimits()
+    /// The chat's limits: sockets per user and in all, queue depth, idle time, message rate.
+    var chat = ChatHub.Limits()
     /// How often the theme directory is checked for changes.
     public var themePollInterval: Duration = .seconds(1)
     /// How soon catalogue writes by other processes (an import while serving) reach cached pages.

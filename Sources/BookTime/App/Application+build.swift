@@ -76,7 +76,11 @@ public func buildApplication(
     BasketController(db: db, baskets: basketReads, views: views, currency: config.currency).addRoutes(to: router)
     let orderEmail = OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency)
     CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: orderEmail).addRoutes(to: router)
-    OrdersController(db: db, views: views, currency: config.currency).addRoutes(to: router)
+    OrdersController(db: db, views: views, currency: config.currency, changes: OrderChanges(db: db)).addRoutes(to: router)
+    let chatHub = ChatHub(limits: config.chat, logger: logger)
+    CustomerServiceController(db: db, views: views, hub: chatHub).addRoutes(to: router)
+    MobileAppController(views: views).addRoutes(to: router)
+    let chatSocket = ChatSocket(db: db, hub: chatHub, gate: ChatGate(db: db, sessions: accountSessions, trustForwardedHost: config.behindHTTPSProxy))
     for site in config.adminSites {
         AdminController(
             site: site, store: AdminStore(db: db, orderEmail: orderEmail), views: views, currency: config.currency, seller: config.seller,
@@ -92,7 +96,7 @@ public func buildApplication(
         currency: config.currency, carrier: carrier, jwt: jwt
     ).addRoutes(to: router)
 
-    var services: [any Service] = [sessionStore, mailSender, catalogVersion, JWTPurgeService(tokens: jwt, logger: logger)]
+    var services: [any Service] = [sessionStore, mailSender, catalogVersion, JWTPurgeService(tokens: jwt, logger: logger), ChatHubService(hub: chatHub)]
     if config.themeDirectory != nil {
         services.append(ThemeWatcher(views: views, interval: config.themePollInterval))
     }
@@ -103,11 +107,11 @@ public func buildApplication(
     logger.info("Open files: soft limit \(openFiles.before) raised to \(openFiles.after) (hard \(openFiles.hard)); at most \(maxConnections) connections at once")
     var app = Application(
         router: RequestShape(router),
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [SlowClientHandler(limits: limits)],
-                idleTimeout: .seconds(limits.idleTimeout.components.seconds)
-            )
+        server: ChatServerChannel.builder(
+            webSocketRouter: chatSocket.router(), limits: limits,
+            // Pings keep sockets through proxies; a close handshake waits at most 2 s, so a
+            // SIGTERM with sockets open still ends in seconds.
+            webSocket: .init(maxFrameSize: ChatSocket.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)), closeTimeout: .seconds(2))
         ),
         configuration: .init(
             address: .hostname(config.host, port: config.port), serverName: "BookTime",

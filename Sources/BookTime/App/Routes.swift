@@ -21,7 +21,25 @@ public enum Routes {
         public static let apiOrderLine: RoutePattern = "/api/orderlines/{id}/"
         public static let myOrderTracker: RoutePattern = "/mobile-api/my-orders/{id}/tracker/"
         public static let revokeAPIToken: RoutePattern = "/account/tokens/{id}/revoke/"
+        /// The customer-service chat: its WebSocket (on the WebSocket router), its page, and an
+        /// order page's live status stream.
+        public static let chatSocket: RoutePattern = "/ws/customer-service/{id}/"
+        public static let chatRoom: RoutePattern = "/customer-service/{id}/"
+        public static let orderEvents: RoutePattern = "/orders/{id}/events/"
     }
+
+    /// Paths below this are WebSocket upgrades.
+    public static let webSocketPrefix = "/ws/"
+    public static func chatSocket(orderID: Int64) -> String { Pattern.chatSocket.path(["id": String(orderID)]) }
+    public static func chatRoom(orderID: Int64) -> String { Pattern.chatRoom.path(["id": String(orderID)]) }
+    public static func orderEvents(id: Int64) -> String { Pattern.orderEvents.path(["id": String(id)]) }
+    /// Employees' chat dashboard and its presence stream (Server-Sent Events).
+    public static let customerService = "/customer-service/"
+    public static let customerServiceNotify = "/customer-service/notify/"
+    /// The installable mobile web app (the book's React Native app).
+    public static let mobileApp = "/app/"
+    public static let mobileAppManifest = "/app/manifest.webmanifest"
+    public static let mobileAppServiceWorker = "/app/sw.js"
 
     public static let api = "/api/"
     public static let apiOrderLines = "/api/orderlines/"

@@ -116,6 +116,10 @@ enum Migrations {
             try AccountsSchema.createRefreshTokens(db)
         }
 
+        migrator.registerMigration("0021_chat") { db in
+            try ChatSchema.create(db)
+        }
+
         return migrator
     }()
 

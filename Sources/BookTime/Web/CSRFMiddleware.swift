@@ -29,7 +29,7 @@ struct CSRFMiddleware: RouterMiddleware {
         context.csrfToken = token
 
         if !Self.isSafe(request.method), !exemptPrefixes.contains(where: { request.uri.path.hasPrefix($0) }) {
-            guard let existing, originMatches(request) else { throw CSRFError() }
+            guard let existing, Self.originMatches(request, trustForwardedHost: trustForwardedHost) else { throw CSRFError() }
             let submitted = try await submittedToken(&request, context: context)
             guard let submitted, Self.constantTimeEquals(submitted, existing) else { throw CSRFError() }
         }
@@ -70,8 +70,8 @@ struct CSRFMiddleware: RouterMiddleware {
         return try FormData.parse(body).value(Self.fieldName)
     }
 
-    /// A browser names the page a POST came from; it must be this site.
-    private func originMatches(_ request: Request) -> Bool {
+    /// A browser names the page a POST (or a WebSocket) came from; it must be this site.
+    static func originMatches(_ request: Request, trustForwardedHost: Bool) -> Bool {
         guard let origin = request.headers[.origin], origin != "null" else { return true }
         guard let host = request.head.authority else { return false }
         guard let originHost = URL(string: origin)?.host else { return false }

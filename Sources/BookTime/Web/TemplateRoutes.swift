@@ -16,6 +16,11 @@ struct TemplateRoutes: MustacheParent {
         case "orders": Routes.orders
         case "passwordReset": Routes.passwordReset
         case "orderDashboard": Routes.orderDashboard
+        case "customerService": Routes.customerService
+        case "customerServiceNotify": Routes.customerServiceNotify
+        case "mobileApp": Routes.mobileApp
+        case "mobileAuth": Routes.mobileAuth
+        case "myOrders": Routes.myOrders
         default: nil
         }
     }

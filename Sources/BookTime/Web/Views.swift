@@ -166,6 +166,8 @@ extension LayoutContext: MustacheParent {
         case "csrfToken": csrfToken
         case "stylesheetURL": stylesheetURL
         case "scriptURL": scriptURL
+        case "realtimeScriptURL": realtimeScriptURL
+        case "appScriptURL": appScriptURL
         case "faviconURL": faviconURL
         case "basketCount": basketCount
         case "accountHTML": accountHTML
@@ -220,6 +222,10 @@ struct LayoutContext {
     let accountHTML = CachedPage.Slot.account.marker
     let stylesheetURL: String
     let scriptURL: String
+    /// The chat, dashboard and live order page's script (only pages that stream load it).
+    let realtimeScriptURL: String
+    /// The mobile web app's script.
+    let appScriptURL: String
     let faviconURL: String
     let year: Int
 
@@ -237,6 +243,8 @@ struct LayoutContext {
         ]
         self.stylesheetURL = assets.url(for: "site.css")
         self.scriptURL = assets.url(for: "site.js")
+        self.realtimeScriptURL = assets.url(for: "realtime.js")
+        self.appScriptURL = assets.url(for: "app.js")
         self.faviconURL = assets.url(for: "favicon.svg")
         self.year = Self.currentYear()
     }

@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import BookTime
+
+/// The book's consumer tests (§11.4) and what ours adds: history and replay, limits, refusals.
+@Suite struct ChatSocketTests {
+    static func frameSummary(_ frame: [String: Any]) -> String {
+        [frame["type"], frame["username"], frame["message"]].compactMap { $0 as? String }.joined(separator: "|")
+    }
+
+    /// test_chat_between_two_users_works
+    @Test func aCustomerAndAnEmployeeChat() async throws {
+        try await withTestApp(setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            let port = try #require(browser.client.port)
+            let customer = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+            #expect(Self.frameSummary(try await customer.next()) == "chat_join|John Smith")
+            let agent = ChatTestClient(port: port, path: shop.path(token: shop.agentToken))
+            #expect(Self.frameSummary(try await agent.next()) == "chat_join|Adam Ford")
+            try await customer.message("hello customer service")
+            try await Task.sleep(for: .milliseconds(200))
+            try await agent.message("hello user")
+            var received: [String] = []
+            for _ in 0..<3 { received.append(Self.frameSummary(try await customer.next())) }
+            #expect(received == ["chat_join|Adam Ford", "chat_message|John Smith|hello customer service", "chat_message|Adam Ford|hello user"])
+            await customer.close()
+            await agent.close()
+            #expect(try await db.chat.lastSpokenTo(orderID: shop.orderID) == shop.agent.id)
+            let stored = try await db.chat.history(orderID: shop.orderID, after: nil)
+            #expect(stored.map(\.message) == ["hello customer service", "hello user"])
+            #expect(stored.map(\.fromStaff) == [false, true])
+        }
+    }
+
+    /// test_chat_blocks_unauthorized_users, and what the refusal looks like: 403 at the upgrade.
+    @Test func anotherCustomerOrNoOneIsRefusedDuringTheUpgrade() async throws {
+        try await withTestApp(setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            let port = try #require(browser.client.port)
+            for path in [shop.path(token: shop.strangerToken), Routes.chatSocket(orderID: shop.orderID), shop.path(token: "not-a-token"),
+                Routes.chatSocket(orderID: 999_999) + "?token=\(shop.customerToken)"] {
+                let response = try await Self.upgrade(port: port, path: path)
+                #expect(response.status == .forbidden, "\(path)")
+                #expect(response.headers[.upgrade] == nil)
+            }
+            // A plain GET of the address says what it is for.
+            #expect(try await browser.get(Routes.chatSocket(orderID: shop.orderID)).status == .upgradeRequired)
+            let stranger = ChatTestClient(port: port, path: shop.path(token: shop.strangerToken))
+            await #expect(throws: (any Error).self) { try await stranger.closed() }
+        }
+    }
+
+    /// A WebSocket upgrade request on a connection of its own (a refusal closes it).
+    static func upgrade(port: Int, path: String, headers: HTTPFields = [:]) async throws -> TestClient.Response {
+        var all = upgradeHeaders
+        all.append(contentsOf: headers)
+        let request = all
+        return try await TestClient.withClient(host: "localhost", port: port) { client in
+            try await client.get(path, headers: request)
+        }
+    }
+
+    static let upgradeHeaders: HTTPFields = [
+        .connection: "Upgrade", .upgrade: "websocket", .secWebSocketVersion: "13", .secWebSocketKey: "dGhlIHNhbXBsZSBub25jZQ==",
+    ]
+
+    /// A browser's socket rides on its session cookie; a page on another site cannot use it.
+    @Test func theSessionCookieWorksFromThisSiteOnly() async throws {
+        try await withTestApp(setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            try await browser.signInDirectly(shop.customer, db: db)
+            let cookie = try #require(browser.cookie(AccountSessions.cookieName))
+            let port = try #require(browser.client.port)
+            let path = Routes.chatSocket(orderID: shop.orderID)
+            let evil = try await Self.upgrade(port: port, path: path, headers: [.cookie: "\(AccountSessions.cookieName)=\(cookie)", .origin: "http://evil.example"])
+            #expect(evil.status == .forbidden)
+
+            // The client names its origin as this host (ws://localhost), as a page of this site would.
+            let fromHere = ChatTestClient(port: port, path: path, headers: [.cookie: "\(AccountSessions.cookieName)=\(cookie)"])
+            #expect(try await fromHere.next()["type"] as? String == "chat_join")
+            await fromHere.close()
+        }
+    }
+
+    @Test func aJoiningClientGetsTheLast50AndAReconnectingOneWhatItMissed() async throws {
+        try await withTestApp(setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            for number in 1...60 {
+                _ = try await db.chat.append(
+                    ChatMessage(orderId: shop.orderID, userId: shop.customer.id, username: "John Smith", fromStaff: false, message: "message \(number)", sentAt: .now),
+                    seenByStaff: false
+                )
+            }
+            let port = try #require(browser.client.port)
+            let agent = ChatTestClient(port: port, path: shop.path(token: shop.agentToken))
+            var history: [[String: Any]] = []
+            for _ in 0..<50 { history.append(try await agent.next()) }
+            #expect(history.first?["message"] as? String == "message 11")
+            #expect(history.last?["message"] as? String == "message 60")
+            #expect(Set(history.compactMap { $0["type"] as? String }) == ["chat_message"])
+            #expect(try await agent.next()["type"] as? String == "chat_join")
+            let lastSeen = try #require(history[44]["id"] as? Int)  // message 55
+            await agent.close()
+
+            let back = ChatTestClient(port: port, path: shop.path(token: shop.agentToken, lastID: Int64(lastSeen)))
+            var missed: [String] = []
+            for _ in 0..<5 { missed.append(try await back.next()["message"] as? String ?? "") }
+            #expect(missed == (56...60).map { "message \($0)" })
+            #expect(try await back.next()["type"] as? String == "chat_join")
+            await back.close()
+        }
+    }
+
+    @Test func badFramesGetErrorFramesAndTheSocketStaysOpen() async throws {
+        try await withTestApp(setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            let port = try #require(browser.client.port)
+            let customer = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+            _ = try await customer.next(ofType: "chat_join")
+            await customer.sendText("this is not json")
+            #expect(try await customer.next()["code"] as? String == "malformed")
+            try await customer.send(["type": "dance"])
+            #expect(try await customer.next()["code"] as? String == "unknown_type")
+            try await customer.send(["type": "message"])
+            #expect(try await customer.next()["code"] as? String == "malformed")
+            try await customer.message(String(repeating: "x", count: ChatMessage.maxLength + 1))
+            let tooLong = try await customer.next()
+            #expect(tooLong["type"] as? String == "error")
+            #expect(tooLong["code"] as? String == "too_long")
+            // Exactly the limit is fine, and markup is stored and sent as text.
+            try await customer.message(String(repeating: "y", count: ChatMessage.maxLength - 20) + "<script>x</script>")
+            let sent = try await customer.next(ofType: "chat_message")
+            #expect((sent["message"] as? String)?.hasSuffix("<script>x</script>") == true)
+            #expect(try await db.chat.history(orderID: shop.orderID, after: nil).count == 1)
+            await customer.close()
+        }
+    }
+
+    @Test func sendingTooFastIsRefusedPerUser() async throws {
+        try await withTestApp(setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            let port = try #require(browser.client.port)
+            let customer = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+            _ = try await customer.next(ofType: "chat_join")
+            for number in 0..<15 { try await customer.message("burst \(number)") }
+            var types: [String] = []
+            for _ in 0..<15 { types.append(try await customer.next()["type"] as? String ?? "") }
+            #expect(types.filter { $0 == "chat_message" }.count == ChatHub.Limits().messageBurst)
+            #expect(types.filter { $0 == "error" }.count == 15 - ChatHub.Limits().messageBurst)
+            await customer.close()
+        }
+    }
+
+    @Test func aUserMayHoldOnlySoManySockets() async throws {
+        try await withTestApp(configure: { $0.chat.perUser = 2 }, setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            let port = try #require(browser.client.port)
+            let first = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+            let second = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+            _ = try await first.next(ofType: "chat_join")
+            _ = try await second.next(ofType: "chat_join")
+            let third = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+            let close = try await third.closed()
+            #expect(close?.closeCode == .unknown(1013))
+            await first.close()
+            await second.close()
+        }
+    }
+
+    @Test func idleSocketsAreClosed() async throws {
+        try await withTestApp(configure: { $0.chat.idleTimeout = .milliseconds(300); $0.chat.sweepInterval = .milliseconds(100) }, setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            let port = try #require(browser.client.port)
+            let customer = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+            _ = try await customer.next(ofType: "chat_join")
+            let close = try await customer.closed()
+            #expect(close?.closeCode == .normalClosure)
+            #expect(close?.reason == "idle")
+        }
+    }
+}
