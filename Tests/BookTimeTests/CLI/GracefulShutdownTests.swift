@@ -116,3 +116,37 @@ struct RawHTTPConnection {
         #expect(!welcome.body.contains(":0/"))
     }
 }
+
+/// SIGTERM with a chat socket and an order page's event stream open: the socket gets a close
+/// frame, the stream ends, and the server exits well within 10 s.
+@Suite(.serialized) struct RealTimeShutdownTests {
+    @Test func openSocketsAndStreamsDoNotHoldTheServer() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServerProcess(arguments: ["--db", directory.file("shop.db")], in: directory.path)
+        defer { _ = server.stop() }
+        let port = try #require(server.baseURL.port)
+        let db = try AppDatabase.open(path: directory.file("shop.db"))
+        defer { try? db.close() }
+        let shop = try await ChatFixture.make(db)
+
+        let socket = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+        #expect(try await socket.next()["type"] as? String == "chat_join")
+        let cookie = try await TestBrowser.sessionCookie(for: shop.customer, db: db)
+        let stream = try RawHTTPConnection(port: port)
+        defer { stream.close() }
+        stream.send(
+            "GET \(Routes.orderEvents(id: shop.orderID)) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(AccountSessions.cookieName)=\(cookie)\r\n\r\n"
+        )
+        try await Task.sleep(for: .milliseconds(500))
+
+        let started = ContinuousClock.now
+        server.process.terminate()
+        // A close frame: ours ("going away") or hummingbird-websocket's own at shutdown (normal).
+        let close = try #require(try await socket.closed())
+        #expect([.goingAway, .normalClosure].contains(close.closeCode))
+        #expect(stream.receiveAll().contains("data: "), "the stream sent its event and then ended")
+        #expect(server.stop() == 0)
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(10), "shutdown took \(took)")
+    }
+}

@@ -148,12 +148,16 @@ extension TestBrowser {
     /// (no bcrypt: live-server tests run beside hundreds of others, and a queue of password
     /// checks can outlast the live client's read timeout).
     func signInDirectly(_ user: User, db: AppDatabase) async throws {
+        setCookie(AccountSessions.cookieName, try await Self.sessionCookie(for: user, db: db))
+    }
+
+    /// A new session of `user`'s: the session cookie's value.
+    static func sessionCookie(for user: User, db: AppDatabase) async throws -> String {
         let signer = CookieSigner(secret: try db.secretKey())
         let storage = SessionStorage<AppSession>(
             SQLitePersistDriver(db: db), configuration: .init(sessionCookieParameters: .init(name: AccountSessions.cookieName))
         )
         let session = AppSession(userID: user.id, authHash: AccountSessions.authHash(for: user, signer: signer))
-        let cookie = try await storage.save(session: session, expiresIn: AccountSessions.lifetime)
-        setCookie(AccountSessions.cookieName, cookie.value)
+        return try await storage.save(session: session, expiresIn: AccountSessions.lifetime).value
     }
 }
