@@ -86,9 +86,11 @@ try:
     wait_for(employee, "the history", lambda d: any("is my order on its way" in line for line in log_text(d)))
     send(employee.driver, "Hello Anne, it leaves today.")
     wait_for(customer, "the employee's answer", lambda d: any("it leaves today" in line for line in log_text(d)))
-    assert any(line.endswith("employee@booktime.domain joined") for line in log_text(customer.driver)), log_text(customer.driver)
+    # An employee without a name is "BookTime customer service" to customers, never their address.
+    assert any(line.endswith("BookTime customer service joined") for line in log_text(customer.driver)), log_text(customer.driver)
+    assert not any("employee@booktime.domain" in line for line in log_text(customer.driver)), log_text(customer.driver)
     wait_for(owner, "both present and nothing unread",
-             lambda d: "employee@booktime.domain (staff)" in d.find_element(By.CSS_SELECTOR, "[data-room='1'] .present").text
+             lambda d: "<employee@booktime.domain> (staff)" in d.find_element(By.CSS_SELECTOR, "[data-room='1'] .present").text
              and "customer@booktime.domain" in d.find_element(By.CSS_SELECTOR, "[data-room='1'] .present").text
              and d.find_element(By.CSS_SELECTOR, "[data-room='1'] .unread").text == "0")
     owner.shot("both-present", phone=True)

@@ -137,7 +137,7 @@ function enhanceChatDashboard(root) {
       const present = document.createElement("td");
       present.className = "present";
       present.textContent = room.present.length
-        ? room.present.map((p) => p.name + (p.staff ? " (staff)" : "")).join(", ")
+        ? room.present.map((p) => (p.name === p.email ? p.email : p.name + " <" + p.email + ">") + (p.staff ? " (staff)" : "")).join(", ")
         : "No one";
       const unread = document.createElement("td");
       unread.className = "numeric unread";

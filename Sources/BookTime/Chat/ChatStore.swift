@@ -5,9 +5,15 @@ import GRDB
 struct ChatMember: Sendable, Equatable {
     let userID: Int64
     let email: String
-    /// The name others see: the user's full name, or their email when they have none.
+    /// The name others in the room see: the user's full name (the book's `get_full_name()`);
+    /// without one, a customer's email (only they and staff see the room) and, for staff,
+    /// "BookTime customer service" (a customer is not shown an employee's address).
     let username: String
     let isStaff: Bool
+}
+
+extension ChatMember {
+    static let staffWithoutName = "BookTime customer service"
 }
 
 /// The chat's reads and writes (`db.chat`).
@@ -24,7 +30,8 @@ struct ChatStore: Sendable {
             let name = try SQLRequest<Row>("SELECT firstName, lastName FROM user WHERE id = \(user.id)").fetchOne(db)
             let fullName = [name?["firstName"] as String? ?? "", name?["lastName"] as String? ?? ""]
                 .filter { !$0.isEmpty }.joined(separator: " ")
-            return ChatMember(userID: user.id, email: user.email, username: fullName.isEmpty ? user.email : fullName, isStaff: isStaff)
+            let username = !fullName.isEmpty ? fullName : isStaff ? ChatMember.staffWithoutName : user.email
+            return ChatMember(userID: user.id, email: user.email, username: username, isStaff: isStaff)
         }
     }
 

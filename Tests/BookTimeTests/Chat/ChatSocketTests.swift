@@ -140,6 +140,25 @@ import Testing
         }
     }
 
+    /// A frame past the server's 16 KiB is closed as "too big" (1009); the room and server go on.
+    @Test func anOversizedFrameClosesThatSocketOnly() async throws {
+        try await withTestApp(setup: .live) { browser, db in
+            let shop = try await ChatFixture.make(db)
+            let port = try #require(browser.client.port)
+            let agent = ChatTestClient(port: port, path: shop.path(token: shop.agentToken))
+            _ = try await agent.next(ofType: "chat_join")
+            let customer = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
+            _ = try await customer.next(ofType: "chat_join")
+            try await customer.message(String(repeating: "z", count: ChatSocket.maxFrameSize + 100))
+            let close = try await customer.closed()
+            #expect(close?.closeCode == .messageTooLarge)
+            #expect(try await agent.next(ofType: "chat_leave")["username"] as? String == "John Smith")
+            try await agent.message("still here")
+            #expect(try await agent.next(ofType: "chat_message")["message"] as? String == "still here")
+            await agent.close()
+        }
+    }
+
     @Test func sendingTooFastIsRefusedPerUser() async throws {
         // Next to no refill, so a loaded machine sending slowly still meets the limit.
         try await withTestApp(configure: { $0.chat.messagesPerSecond = 0.001 }, setup: .live) { browser, db in
@@ -170,6 +189,24 @@ import Testing
             await first.close()
             await second.close()
         }
+    }
+
+    /// Who is in a room as what; names as others see them.
+    @Test func membersAreTheOrdersCustomerAndStaffUnderTheirNames() async throws {
+        let test = try TestDatabase()
+        let db = test.db
+        let shop = try await ChatFixture.make(db)
+        let staff = CurrentUser(id: shop.agent.id!, email: shop.agent.email, roles: [.customer, .employee])
+        let customer = CurrentUser(id: shop.customer.id!, email: shop.customer.email, roles: [.customer])
+        let stranger = CurrentUser(id: shop.stranger.id!, email: shop.stranger.email, roles: [.customer])
+        #expect(try await db.chat.member(orderID: shop.orderID, user: staff)?.username == "Adam Ford")
+        #expect(try await db.chat.member(orderID: shop.orderID, user: customer)?.isStaff == false)
+        #expect(try await db.chat.member(orderID: shop.orderID, user: stranger) == nil)
+        #expect(try await db.chat.member(orderID: 9_999, user: staff) == nil)
+        // Without names: a customer is their email; staff are never shown by address.
+        try await db.dbWriter.write { try $0.execute(sql: "UPDATE user SET firstName = '', lastName = ''") }
+        #expect(try await db.chat.member(orderID: shop.orderID, user: staff)?.username == "BookTime customer service")
+        #expect(try await db.chat.member(orderID: shop.orderID, user: customer)?.username == shop.customer.email)
     }
 
     @Test func idleSocketsAreClosed() async throws {
