@@ -9,7 +9,7 @@ struct BookTimeCommand: AsyncParsableCommand {
         commandName: "booktime",
         abstract: "BookTime: an online bookshop in one executable and one SQLite file.",
         version: BookTimeVersion.current,
-        subcommands: [Serve.self, Migrate.self, Check.self, Backup.self, ImportProducts.self, Demo.self, CreateUser.self],
+        subcommands: [Serve.self, Migrate.self, Check.self, Backup.self, Restore.self, ImportProducts.self, Demo.self, CreateUser.self],
         defaultSubcommand: Serve.self
     )
 

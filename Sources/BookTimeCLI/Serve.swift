@@ -24,12 +24,30 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The address customers use, for links in emails, e.g. https://shop.example (env BOOKTIME_PUBLIC_URL).")
     var publicURL: String?
 
+    @Option(name: .long, help: "Write scheduled backups into this folder (env BOOKTIME_BACKUP_DIR; off by default).")
+    var backupDir: String?
+
+    @Option(name: .long, help: "How often: 30s, 15m, 6h, 1d (env BOOKTIME_BACKUP_EVERY, default 6h).")
+    var backupEvery: String?
+
+    @Option(name: .long, help: "How many backups to keep, newest first (env BOOKTIME_BACKUP_KEEP, default 7).")
+    var backupKeep: Int?
+
     func validate() throws {
         if let port, !(0...65535).contains(port) {
             throw ValidationError("--port must be between 0 and 65535, not \(port).")
         }
         if let host, host.isEmpty {
             throw ValidationError("--host must not be empty.")
+        }
+        if let backupEvery, parseDuration(backupEvery) == nil {
+            throw ValidationError("--backup-every must be a duration such as 30s, 15m, 6h or 1d, not '\(backupEvery)'.")
+        }
+        if let backupKeep, backupKeep < 1 {
+            throw ValidationError("--backup-keep must be at least 1, not \(backupKeep).")
+        }
+        if backupDir == nil, backupEvery != nil || backupKeep != nil, ProcessInfo.processInfo.environment["BOOKTIME_BACKUP_DIR"] == nil {
+            throw ValidationError("--backup-every and --backup-keep need --backup-dir (the folder to write backups into).")
         }
     }
 
@@ -41,6 +59,9 @@ struct Serve: AsyncParsableCommand {
         if let theme { config.themeDirectory = theme }
         if behindHttpsProxy { config.behindHTTPSProxy = true }
         if let publicURL { config.publicURL = publicURL }
+        if let backupDir { config.backupDirectory = backupDir }
+        if let every = backupEvery.flatMap(parseDuration) { config.backupEvery = every }
+        if let backupKeep { config.backupKeep = backupKeep }
 
         try await explained {
             // Refuse bad settings before a first run creates anything.
@@ -48,6 +69,14 @@ struct Serve: AsyncParsableCommand {
             if await isAddressInUse(host: config.host, port: config.port) {
                 throw CLIError(message: "port \(config.port) is in use; pick another with --port")
             }
+            // One server per database, so `restore` knows when it is in use.
+            let lock: ServeLock
+            do {
+                lock = try ServeLock.acquire(databasePath: config.databasePath)
+            } catch let error as BackupError {
+                throw CLIError(message: error.description)
+            }
+            defer { withExtendedLifetime(lock) {} }
             let isNew = !FileManager.default.fileExists(atPath: config.databasePath)
             let db = try AppDatabase.open(path: config.databasePath)
             let applied = try db.migrate()

@@ -14,6 +14,9 @@ struct AdminController {
     let currency: Currency
     var seller = SellerSettings()
     let signIn: SignIn
+    /// Scheduled backups (owners' site): where they go and how the last one went.
+    var backupSettings: BackupSettings? = nil
+    var backupStatus: BackupStatus? = nil
 
     func addRoutes(to router: Router<AppRequestContext>) {
         typealias Pattern = AdminSite.Pattern
@@ -21,7 +24,11 @@ struct AdminController {
         router.post(RouterPath(site.loginURL), use: submitLogin)
         let group = router.group(RouterPath(site.prefix)).add(middleware: AdminSiteMiddleware(site: site))
         group.get(Pattern.index.routerPath, use: index)
-        if site.kind == .owners { group.get(Pattern.log.routerPath, use: log) }
+        if site.kind == .owners {
+            group.get(Pattern.log.routerPath, use: log)
+            group.get(Pattern.backups.routerPath, use: backups)
+            group.get(Pattern.backup.routerPath, use: downloadBackup)
+        }
         if site.hasInvoices { group.get(Pattern.invoice.routerPath, use: invoice) }
         if site.hasReports {
             group.get(Pattern.ordersPerDay.routerPath, use: ordersPerDay)
@@ -58,12 +65,13 @@ struct AdminController {
         let entries = site.models.filter { $0.can(.view) }.map {
             IndexPage.Entry(label: $0.plural, url: site.listURL($0), addURL: $0.can(.add) ? site.addURL($0) : nil)
         }
-        let reports =
+        var reports =
             site.hasReports
             ? [
                 IndexPage.Entry(label: "Orders per day", url: site.ordersPerDayURL, addURL: nil),
                 IndexPage.Entry(label: "Most bought products", url: site.mostBoughtProductsURL, addURL: nil),
             ] : []
+        if site.kind == .owners { reports.append(IndexPage.Entry(label: "Backups", url: site.backupsURL, addURL: nil)) }
         let page = IndexPage(site: AdminSiteView(site, actor: actor), models: entries, reports: reports)
         return views.render("admin_index", page: page, title: "Site administration | \(site.header)", request: request, context: context)
     }

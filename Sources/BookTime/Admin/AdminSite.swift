@@ -31,6 +31,8 @@ struct AdminSite: Sendable {
         static let index: RoutePattern = "/"
         static let login: RoutePattern = "/login/"
         static let log: RoutePattern = "/log/"
+        static let backups: RoutePattern = "/backups/"
+        static let backup: RoutePattern = "/backups/{file}"
         static let invoice: RoutePattern = "/invoice/{order}/"
         static let ordersPerDay: RoutePattern = "/orders_per_day/"
         static let mostBoughtProducts: RoutePattern = "/most_bought_products/"
@@ -44,6 +46,8 @@ struct AdminSite: Sendable {
     var indexURL: String { prefix + Pattern.index.pattern }
     var loginURL: String { prefix + Pattern.login.pattern }
     var logURL: String { prefix + Pattern.log.pattern }
+    var backupsURL: String { prefix + Pattern.backups.pattern }
+    func backupURL(name: String) -> String { prefix + Pattern.backup.path(["file": name]) }
     var ordersPerDayURL: String { prefix + Pattern.ordersPerDay.pattern }
     var mostBoughtProductsURL: String { prefix + Pattern.mostBoughtProducts.pattern }
     func listURL(_ model: AdminModel) -> String { prefix + Pattern.list.path(["model": model.name]) }

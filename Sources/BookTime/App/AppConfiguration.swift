@@ -41,6 +41,11 @@ public struct AppConfiguration: Sendable {
     public var carrierURL: String?
     /// How long the order tracker waits for the carrier.
     public var carrierTimeout: Duration = .seconds(5)
+    /// Scheduled backups (`--backup-dir`, `--backup-every`, `--backup-keep`): none without a folder.
+    public var backupDirectory: String?
+    public var backupEvery: Duration = .seconds(6 * 60 * 60)
+    public var backupKeep = 7
+    public var backups: BackupSettings? { backupDirectory.map { BackupSettings(directory: $0, every: backupEvery, keep: backupKeep) } }
     /// The back-office sites and their models (a test adds a model to one).
     var adminSites = AdminSite.all
 
@@ -118,6 +123,21 @@ public struct AppConfiguration: Sendable {
             }
             config.connections.maxConnections = number
         }
+        if let directory = environment["BOOKTIME_BACKUP_DIR"], !directory.isEmpty {
+            config.backupDirectory = directory
+        }
+        if let value = environment["BOOKTIME_BACKUP_EVERY"], !value.isEmpty {
+            guard let every = parseDuration(value) else {
+                throw ConfigurationError(description: "BOOKTIME_BACKUP_EVERY must be a duration such as 30s, 15m, 6h or 1d, not '\(value)'.")
+            }
+            config.backupEvery = every
+        }
+        if let value = environment["BOOKTIME_BACKUP_KEEP"], !value.isEmpty {
+            guard let keep = Int(value), keep > 0 else {
+                throw ConfigurationError(description: "BOOKTIME_BACKUP_KEEP must be a positive whole number, not '\(value)'.")
+            }
+            config.backupKeep = keep
+        }
         if let level = environment["BOOKTIME_LOG_LEVEL"], !level.isEmpty {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(description: "BOOKTIME_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
@@ -136,6 +156,13 @@ public struct AppConfiguration: Sendable {
             }
         }
         if let smtpURL { _ = try SMTPConfiguration(url: smtpURL) }
+        if let backupDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: backupDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw ConfigurationError(description: "The backup folder \(backupDirectory) cannot be created: \(error.localizedDescription)")
+            }
+        }
         if let publicURL, !publicURL.isEmpty {
             guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, url.query == nil else {
                 throw ConfigurationError(description: "The public URL must look like https://shop.example, not '\(publicURL)'.")

@@ -81,10 +81,11 @@ public func buildApplication(
     CustomerServiceController(db: db, views: views, hub: chatHub).addRoutes(to: router)
     MobileAppController(views: views).addRoutes(to: router)
     let chatSocket = ChatSocket(db: db, hub: chatHub, gate: ChatGate(db: db, sessions: accountSessions, trustForwardedHost: config.behindHTTPSProxy))
+    let backupStatus = BackupStatus()
     for site in config.adminSites {
         AdminController(
             site: site, store: AdminStore(db: db, orderEmail: orderEmail), views: views, currency: config.currency, seller: config.seller,
-            signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits)
+            signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits), backupSettings: config.backups, backupStatus: backupStatus
         ).addRoutes(to: router)
     }
     OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
@@ -99,6 +100,9 @@ public func buildApplication(
     var services: [any Service] = [sessionStore, mailSender, catalogVersion, JWTPurgeService(tokens: jwt, logger: logger), ChatHubService(hub: chatHub)]
     if config.themeDirectory != nil {
         services.append(ThemeWatcher(views: views, interval: config.themePollInterval))
+    }
+    if let backups = config.backups {
+        services.append(BackupService(db: db, settings: backups, status: backupStatus, logger: logger))
     }
 
     let openFiles = ConnectionLimits.raiseOpenFileLimit()

@@ -74,7 +74,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// Refuses a file that is not SQLite, or was migrated by a newer binary, without writing to it.
-    private static func inspectExistingFile(at path: String) throws {
+    static func inspectExistingFile(at path: String) throws {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw OpenError.unreadable(path: path, reason: "permission denied.")
         }

@@ -152,7 +152,7 @@ final class ServerProcess: @unchecked Sendable {
     @Test func unknownCommandIsOneLineNotServesUsage() throws {
         let result = try BookTimeBinary.run(["frobnicate"])
         #expect(result.status == 2)
-        #expect(result.stderr == "error: unknown command 'frobnicate'; the commands are serve, migrate, check, backup, import-products, demo, createuser (see booktime --help).\n")
+        #expect(result.stderr == "error: unknown command 'frobnicate'; the commands are serve, migrate, check, backup, restore, import-products, demo, createuser (see booktime --help).\n")
         #expect(!result.stderr.contains("USAGE"))
     }
 
