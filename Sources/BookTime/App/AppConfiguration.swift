@@ -41,6 +41,8 @@ public struct AppConfiguration: Sendable {
     public var carrierURL: String?
     /// How long the order tracker waits for the carrier.
     public var carrierTimeout: Duration = .seconds(5)
+    /// `/readyz` says "not ready" with less free space than this beside the database.
+    public var readyMinimumFreeBytes = 64 << 20
     /// Scheduled backups (`--backup-dir`, `--backup-every`, `--backup-keep`): none without a folder.
     public var backupDirectory: String?
     public var backupEvery: Duration = .seconds(6 * 60 * 60)
@@ -137,6 +139,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError(description: "BOOKTIME_BACKUP_KEEP must be a positive whole number, not '\(value)'.")
             }
             config.backupKeep = keep
+        }
+        if let value = environment["BOOKTIME_READY_MIN_FREE_MB"], !value.isEmpty {
+            guard let megabytes = Int(value), megabytes >= 0, megabytes < 1 << 40 else {
+                throw ConfigurationError(description: "BOOKTIME_READY_MIN_FREE_MB must be a whole number of MiB, not '\(value)'.")
+            }
+            config.readyMinimumFreeBytes = megabytes << 20
         }
         if let level = environment["BOOKTIME_LOG_LEVEL"], !level.isEmpty {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {

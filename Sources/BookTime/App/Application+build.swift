@@ -46,9 +46,11 @@ public func buildApplication(
     let basketReads = BasketReads(db: db)
     let addressBook = AddressReads(db: db)
 
+    let metrics = ShopMetrics()
     let router = Router(context: AppRequestContext.self)
     // Middleware order, outermost first: each sees the request before the ones below it.
     router.addMiddleware {
+        RequestMetricsMiddleware(metrics: metrics)
         AccessLogMiddleware(logger: logger)
         SecurityHeadersMiddleware(strictTransportSecurity: config.behindHTTPSProxy)
         ErrorPageMiddleware(views: views, jsonPrefixes: ["/api/", "/mobile-api/"])
@@ -62,9 +64,6 @@ public func buildApplication(
         ErrorPageMiddleware(views: views, jsonPrefixes: ["/api/", "/mobile-api/"])
     }
 
-    router.get(RouterPath(Routes.healthz)) { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
-    }
     StaticController(views: views).addRoutes(to: router)
     CompanyController(db: db, views: views, mail: config.mail, catalogVersion: catalogVersion, limits: authLimits).addRoutes(to: router)
     CatalogController(db: db, views: views, currency: config.currency, catalogVersion: catalogVersion).addRoutes(to: router)
@@ -78,6 +77,10 @@ public func buildApplication(
     CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: orderEmail).addRoutes(to: router)
     OrdersController(db: db, views: views, currency: config.currency, changes: OrderChanges(db: db)).addRoutes(to: router)
     let chatHub = ChatHub(limits: config.chat, logger: logger)
+    HealthController(
+        db: db, metrics: metrics, pageCaches: [views.cache, basketReads.pages], hub: chatHub, backups: config.backups,
+        minimumFreeBytes: config.readyMinimumFreeBytes
+    ).addRoutes(to: router)
     CustomerServiceController(db: db, views: views, hub: chatHub).addRoutes(to: router)
     MobileAppController(views: views).addRoutes(to: router)
     let chatSocket = ChatSocket(db: db, hub: chatHub, gate: ChatGate(db: db, sessions: accountSessions, trustForwardedHost: config.behindHTTPSProxy))

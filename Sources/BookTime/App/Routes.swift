@@ -59,6 +59,8 @@ public enum Routes {
     public static let aboutUs = "/about-us/"
     public static let contactUs = "/contact-us/"
     public static let healthz = "/healthz"
+    public static let readyz = "/readyz"
+    public static let metrics = "/metrics"
     public static let favicon = "/favicon.ico"
 
     public static let signupPath = "/signup/"

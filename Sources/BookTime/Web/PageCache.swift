@@ -69,6 +69,8 @@ struct CachedPage: Sendable {
 /// sequence of URLs can grow it without limit.
 public final class PageCache: Sendable {
     private let entries = Mutex<[String: CachedPage]>([:])
+    private let hitCount = Atomic<Int>(0)
+    private let missCount = Atomic<Int>(0)
     let capacity: Int
 
     public init(capacity: Int = 2000) {
@@ -76,8 +78,14 @@ public final class PageCache: Sendable {
     }
 
     func value(for key: String) -> CachedPage? {
-        entries.withLock { $0[key] }
+        let page = entries.withLock { $0[key] }
+        if page == nil { missCount.add(1, ordering: .relaxed) } else { hitCount.add(1, ordering: .relaxed) }
+        return page
     }
+
+    /// Lookups answered and not answered so far (for `/metrics`).
+    var hits: Int { hitCount.load(ordering: .relaxed) }
+    var misses: Int { missCount.load(ordering: .relaxed) }
 
     func store(_ page: CachedPage, for key: String) {
         entries.withLock {
