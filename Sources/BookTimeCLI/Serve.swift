@@ -100,7 +100,9 @@ struct Serve: AsyncParsableCommand {
                 try? db.close()
                 throw CLIError(message: "port \(config.port) is in use; pick another with --port")
             }
-            try db.close()
+            if try !db.close() {
+                print("Another process has the database's WAL open (Litestream?); its pages stay in \(config.databasePath)-wal for it to checkpoint.")
+            }
         }
     }
 }

@@ -166,16 +166,30 @@ public struct AppDatabase: Sendable {
     /// Checkpoints the WAL into the main file and empties it (TRUNCATE), so the `.db` alone holds
     /// everything, then closes the pool. Every command that wrote calls it on its way out, `serve`
     /// after its last request.
-    public func close() throws {
-        guard let pool = dbWriter as? DatabasePool else { return }
-        try checkpoint()
+    ///
+    /// Another process reading the WAL stops a TRUNCATE from finishing: Litestream keeps a read
+    /// transaction open so that it copies every page before it is checkpointed, and checkpoints
+    /// itself (its docs ask applications to leave that to it). Then, after a second's wait, the
+    /// WAL is left for it and this returns false instead of failing the shutdown.
+    @discardableResult
+    public func close() throws -> Bool {
+        guard let pool = dbWriter as? DatabasePool else { return true }
+        var checkpointed = true
+        do {
+            try checkpoint(busyTimeoutMilliseconds: 1000)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            checkpointed = false
+        }
         try pool.close()
+        return checkpointed
     }
 
     /// Writes every page of the WAL back into the file and truncates the WAL to nothing. Waits for
-    /// readers to finish (the busy timeout), so call it when the work is done.
-    public func checkpoint() throws {
+    /// readers to finish (the busy timeout, or `busyTimeoutMilliseconds`), so call it when the
+    /// work is done.
+    public func checkpoint(busyTimeoutMilliseconds: Int? = nil) throws {
         try dbWriter.writeWithoutTransaction { db in
+            if let busyTimeoutMilliseconds { try db.execute(sql: "PRAGMA busy_timeout = \(busyTimeoutMilliseconds)") }
             _ = try db.checkpoint(.truncate)
         }
     }

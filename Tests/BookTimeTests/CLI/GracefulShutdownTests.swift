@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import BookTime
@@ -148,5 +149,33 @@ struct RawHTTPConnection {
         #expect(server.stop() == 0)
         let took = ContinuousClock.now - started
         #expect(took < .seconds(10), "shutdown took \(took)")
+    }
+}
+
+/// Litestream holds a read transaction on the WAL; closing must not wait for ever or fail then.
+@Suite struct CloseWithAReaderTests {
+    @Test func closingWithAnotherReaderLeavesTheWALAndSucceeds() async throws {
+        let directory = try TemporaryDirectory()
+        let db = try AppDatabase.open(path: directory.file("shop.db"))
+        try db.migrate()
+        try await db.dbWriter.write { try $0.execute(sql: "INSERT INTO setting (key, value) VALUES ('probe', 'x')") }
+        // Another connection, as Litestream's, in the middle of a read.
+        var holding = Configuration()
+        holding.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: directory.file("shop.db"), configuration: holding)
+        try await other.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN DEFERRED")
+            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM setting")
+        }
+        try await db.dbWriter.write { try $0.execute(sql: "UPDATE setting SET value = 'y' WHERE key = 'probe'") }
+        let started = ContinuousClock.now
+        #expect(try db.close() == false, "the WAL is left for the other reader")
+        #expect(ContinuousClock.now - started < .seconds(4))
+        try await other.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try other.close()
+        // Nothing was lost: the change is in the WAL, read on the next open.
+        let reopened = try AppDatabase.open(path: directory.file("shop.db"))
+        #expect(try await reopened.reader.read { try String.fetchOne($0, sql: "SELECT value FROM setting WHERE key = 'probe'") } == "y")
+        #expect(try reopened.close() == true)
     }
 }
