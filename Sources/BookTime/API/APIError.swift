@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -40,6 +41,7 @@ struct APIError: Error, Sendable, Equatable {
         case .unsupportedMediaType: "unsupported_media_type"
         case .unprocessableContent: "invalid"
         case .tooManyRequests: "rate_limited"
+        case .serviceUnavailable: "unavailable"
         default: status.code >= 500 ? "server_error" : "error"
         }
     }
@@ -75,6 +77,9 @@ struct APIError: Error, Sendable, Equatable {
             return error
         case let error as ServerError:
             if let inner = error.underlyingError as? APIError { return inner }
+            if let storage = error.underlyingError as? DatabaseError, let message = ErrorPageMiddleware.storageTrouble(storage) {
+                return APIError(status: .serviceUnavailable, code: code(for: .serviceUnavailable), message: message)
+            }
             if error.underlyingError is DecodingError {
                 return APIError(status: .badRequest, code: "bad_json", message: "The body is not the JSON this operation takes.")
             }

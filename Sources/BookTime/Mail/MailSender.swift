@@ -30,13 +30,17 @@ public struct MailSender: Service {
         if transport == nil {
             logger.notice("BOOKTIME_SMTP_URL is not set: emails stay in the outbox; owners read them at \(Routes.ownersAdmin)email/.")
         }
+        var delay = pollInterval
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             if transport != nil {
-                await deliverDue()
+                // While the database cannot be written (a full disk), wait longer each time, up to
+                // five minutes: every pass could send a message whose sending cannot be recorded.
+                delay = await deliverDue().storageFailed ? min(delay * 2, .seconds(300)) : pollInterval
             } else {
                 lastLoggedID = await logUndelivered(after: lastLoggedID)
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) }
+            let wait = delay
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
         }
     }
 
@@ -45,10 +49,12 @@ public struct MailSender: Service {
         min(3600, 30 * pow(2, Double(max(0, attempts - 1))))
     }
 
-    /// One pass over the due messages. Returns how many were sent and how many attempts failed.
+    /// One pass over the due messages. Returns how many were sent, how many attempts failed, and
+    /// whether an outcome could not be recorded (the pass then stops, so at most one message is
+    /// sent that the outbox still thinks is waiting).
     @discardableResult
-    public func deliverDue(now: @Sendable () -> Date = { .now }) async -> (sent: Int, failed: Int) {
-        guard let transport else { return (0, 0) }
+    public func deliverDue(now: @Sendable () -> Date = { .now }) async -> (sent: Int, failed: Int, storageFailed: Bool) {
+        guard let transport else { return (0, 0, false) }
         var sent = 0
         var failed = 0
         let due: [OutboxEmail]
@@ -56,7 +62,7 @@ public struct MailSender: Service {
             due = try await db.reader.read { [now = now()] db in try OutboxEmail.all().due(at: now).limit(50).fetchAll(db) }
         } catch {
             logger.error("Reading the outbox failed: \(error)")
-            return (0, 0)
+            return (0, 0, true)
         }
         for var email in due {
             do {
@@ -82,10 +88,11 @@ public struct MailSender: Service {
             do {
                 try await db.dbWriter.write { [email] db in try email.update(db) }
             } catch {
-                logger.error("Recording the outcome of email \(email.id ?? 0) failed: \(error)")
+                logger.error("Recording the outcome of email \(email.id ?? 0) failed: \(error); waiting longer before the next pass")
+                return (sent, failed, true)
             }
         }
-        return (sent, failed)
+        return (sent, failed, false)
     }
 
     /// Says that each new message is waiting, and where an owner reads it. Its text (a reset link,

@@ -1,3 +1,4 @@
+import GRDB
 import Hummingbird
 import OpenAPIRuntime
 import NIOCore
@@ -21,7 +22,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             if jsonPrefixes.contains(where: { request.uri.path.hasPrefix($0) }) {
-                return apiError(error, context: context).response
+                var response = apiError(error, context: context).response
+                if response.status == .serviceUnavailable { response.headers[.retryAfter] = "30" }
+                return response
             }
             let (status, heading, message) = describe(error, context: context)
             var response = views.render(
@@ -34,6 +37,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
             if status == .tooManyRequests, let retryAfter = (error as? HTTPError)?.headers[.retryAfter] {
                 response.headers[.retryAfter] = retryAfter
             }
+            if status == .serviceUnavailable { response.headers[.retryAfter] = "30" }
             return response
         }
     }
@@ -73,9 +77,25 @@ struct ErrorPageMiddleware: RouterMiddleware {
             default:
                 return (error.status, error.status.reasonPhrase, error.body ?? "The request could not be handled.")
             }
+        case let error as DatabaseError where Self.storageTrouble(error) != nil:
+            // A full disk, a read-only file or a lock held too long: nothing was saved, pages that
+            // only read still work, and the shop recovers by itself once the condition clears.
+            context.logger.error("Storage unavailable: \(error)")
+            return (.serviceUnavailable, "We cannot save anything just now", Self.storageTrouble(error) ?? "")
         default:
             context.logger.error("Unhandled error: \(String(reflecting: error))")
             return (.internalServerError, "An error has occurred", "Our support team has been notified. Please try again later.")
+        }
+    }
+
+    /// What to tell a visitor when the database cannot be written, or nil for other errors.
+    static func storageTrouble(_ error: DatabaseError) -> String? {
+        let unsaved = "Nothing you sent was saved; browsing still works. Please try again in a few minutes."
+        switch error.resultCode {
+        case .SQLITE_FULL: return "The shop's disk is full. " + unsaved
+        case .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_CANTOPEN: return "The shop's storage cannot be written to. " + unsaved
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "The shop is busy with other work. " + unsaved
+        default: return nil
         }
     }
 }

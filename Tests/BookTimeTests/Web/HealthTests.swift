@@ -1,4 +1,7 @@
 import Foundation
+import GRDB
+import OpenAPIRuntime
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -51,5 +54,31 @@ import Testing
 
     static func value(of name: String, in text: String) -> Double? {
         text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+}
+
+/// What a visitor is told when the database cannot be written (e2e/degraded.sh shows it live).
+@Suite struct StorageTroubleTests {
+    @Test func storageConditionsAreServiceUnavailableWithAReason() {
+        #expect(ErrorPageMiddleware.storageTrouble(DatabaseError(resultCode: .SQLITE_FULL))?.contains("disk is full") == true)
+        #expect(ErrorPageMiddleware.storageTrouble(DatabaseError(resultCode: .SQLITE_READONLY))?.contains("cannot be written") == true)
+        #expect(ErrorPageMiddleware.storageTrouble(DatabaseError(resultCode: .SQLITE_IOERR))?.contains("cannot be written") == true)
+        #expect(ErrorPageMiddleware.storageTrouble(DatabaseError(resultCode: .SQLITE_BUSY))?.contains("busy") == true)
+        #expect(ErrorPageMiddleware.storageTrouble(DatabaseError(resultCode: .SQLITE_CONSTRAINT)) == nil, "a bug stays a 500")
+        let api = APIError.from(ServerError(operationID: "x", request: HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/"), requestBody: nil, requestMetadata: .init(), causeDescription: "", underlyingError: DatabaseError(resultCode: .SQLITE_FULL)), fallbackMessage: "")
+        #expect(api.status == .serviceUnavailable)
+        #expect(api.code == "unavailable")
+    }
+
+    @Test func theOutboxSenderStopsAPassWhenItCannotRecordAndBacksOff() async throws {
+        let test = try TestDatabase()
+        _ = try await test.db.outbox.enqueueEmail(OutboxEmail(to: "a@example.com", from: "shop@example.com", subject: "One", body: "x"))
+        _ = try await test.db.outbox.enqueueEmail(OutboxEmail(to: "b@example.com", from: "shop@example.com", subject: "Two", body: "x"))
+        let transport = RecordingTransport()
+        // The outbox can be read but not written: as with a full disk.
+        try await test.db.dbWriter.write { try $0.execute(sql: "CREATE TRIGGER refuse BEFORE UPDATE ON emailOutbox BEGIN SELECT RAISE(FAIL, 'disk full'); END") }
+        let result = await MailSender(db: test.db, transport: transport).deliverDue()
+        #expect(result.storageFailed)
+        #expect(transport.sent.count == 1, "one message at most goes out unrecorded; the pass stops")
     }
 }
