@@ -31,14 +31,7 @@ try:
     # A customer's order: two copies of one book, one of another.
     browser.get("/login/")
     browser.fill({"email": "customer@booktime.domain", "password": PASSWORD}, "Sign in")
-    for slug in ["pride-and-prejudice", "pride-and-prejudice", "emma"]:
-        browser.get(f"/product/{slug}/")
-        browser.click(By.XPATH, '//button[normalize-space()="Add to basket"]')
-    browser.get("/address/create/")
-    browser.fill({"name": "Anne Elliot", "address1": "Kellynch Hall", "zip_code": "SO1 1KH", "city": "Bath", "country": "uk"}, "Add address")
-    browser.get("/order/address_select/")
-    browser.fill({}, "Place order")
-    browser.expect("Thanks for your order.")
+    browser.order_books(["pride-and-prejudice", "pride-and-prejudice", "emma"])
 
     # The owner adds a product: it starts Active and In stock; one nobody can buy says so.
     log_in(browser, "/admin", "owner@booktime.domain")

@@ -4,27 +4,21 @@
 #
 #   e2e/backup-full-disk.sh [BINARY]     # default: dist/booktime
 #
-# Mounts a 256 KiB tmpfs as the backup folder, so it needs root (as `.ci/run` has); without root
+# Mounts a 256 KiB tmpfs as the backup folder (e2e/tmpfs.sh), so it needs root (as `.ci/run` has); without root
 # it says so and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/wait-for-url.sh
+source e2e/tmpfs.sh
 bin="${1:-$(pwd)/dist/booktime}"
-if [ "$(id -u)" != "0" ]; then echo "backup-full-disk: skipped (mounting a tmpfs needs root)"; exit 0; fi
-
-scratch="$(mktemp -d)"
-mkdir "$scratch/backups"
-mount -t tmpfs -o size=256k tmpfs "$scratch/backups"
-cleanup() { kill "$(cat "$scratch/pid" 2> /dev/null)" 2> /dev/null || true; sleep 0.5; umount "$scratch/backups" 2> /dev/null || true; rm -rf "$scratch"; }
-trap cleanup EXIT
-
-( cd "$scratch" && exec "$bin" serve --port 0 --db "$scratch/shop.db" --backup-dir "$scratch/backups" --backup-every 1s > serve.log 2>&1 ) &
+scratch_on_tmpfs backup-full-disk 256k
+( cd "$scratch" && exec "$bin" serve --port 0 --db "$scratch/shop.db" --backup-dir "$scratch/data" --backup-every 1s > serve.log 2>&1 ) &
 echo $! > "$scratch/pid"
 url="$(wait_for_url "$scratch/serve.log")"
 sleep 3
 grep -q "is full. The live database is untouched" "$scratch/serve.log" || { echo "no full-disk message:"; cat "$scratch/serve.log"; exit 1; }
 grep -m1 "Backup to" "$scratch/serve.log"
-leftovers="$(ls -A "$scratch/backups")"
+leftovers="$(ls -A "$scratch/data")"
 [ -z "$leftovers" ] || { echo "left in the backup folder: $leftovers"; exit 1; }
 code="$(curl -s -o /dev/null -w '%{http_code}' "${url}products/all/")"
 [ "$code" = "200" ] || { echo "the shop stopped serving: $code"; exit 1; }

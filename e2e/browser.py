@@ -115,6 +115,18 @@ class Browser:
             messages = re.findall(r'<p class="(?:alert[^"]*|field-error)"[^>]*>([^<]*)', source)
             raise AssertionError(f"{text!r} not on {self.driver.current_url}; messages: {messages}")
 
+    def order_books(self, slugs):
+        """The signed-in customer adds each book (a slug twice: two copies), adds Anne Elliot's
+        address, and places the order."""
+        for slug in slugs:
+            self.get(f"/product/{slug}/")
+            self.click(By.XPATH, '//button[normalize-space()="Add to basket"]')
+        self.get("/address/create/")
+        self.fill({"name": "Anne Elliot", "address1": "Kellynch Hall", "zip_code": "SO1 1KH", "city": "Bath", "country": "uk"}, "Add address")
+        self.get("/order/address_select/")
+        self.fill({}, "Place order")
+        self.expect("Thanks for your order.")
+
     def no_horizontal_scroll(self):
         """At 390 px nothing may stick out sideways."""
         self.driver.set_window_size(390, 900)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Degrading gracefully: the database on a small tmpfs, then the disk filled, then the write lock
-# held by another process past the busy timeout. Each time a form POST gets a 503 page saying nothing was saved, pages that only
-# read keep working, /readyz says what is wrong, and once the condition clears the shop saves
+# held by another process past the busy timeout. Each time a form POST gets a 503 page saying
+# nothing was saved, pages that only read keep working, /readyz says what is wrong, and once the condition clears the shop saves
 # again by itself. At the end only the acknowledged messages are in the file, and it checks ok.
 #
 #   e2e/degraded.sh [BINARY]     # default: dist/booktime
@@ -10,14 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/wait-for-url.sh
+source e2e/tmpfs.sh
 bin="${1:-$(pwd)/dist/booktime}"
-if [ "$(id -u)" != "0" ]; then echo "degraded: skipped (mounting a tmpfs needs root)"; exit 0; fi
-
-scratch="$(mktemp -d)"
-mkdir "$scratch/data"
-mount -t tmpfs -o size=8m tmpfs "$scratch/data"
-cleanup() { kill "$(cat "$scratch/pid" 2> /dev/null)" 2> /dev/null || true; sleep 0.5; umount "$scratch/data" 2> /dev/null || true; rm -rf "$scratch"; }
-trap cleanup EXIT
+scratch_on_tmpfs degraded 8m
 jar="$scratch/cookies"
 
 ( cd "$scratch" && BOOKTIME_READY_MIN_FREE_MB=1 exec "$bin" serve --port 0 --db "$scratch/data/shop.db" > serve.log 2>&1 ) &

@@ -50,14 +50,7 @@ app = None
 try:
     # The customer places an order of two titles.
     log_in(customer, "customer@booktime.domain")
-    for slug in ["pride-and-prejudice", "emma"]:
-        customer.get(f"/product/{slug}/")
-        customer.click(By.XPATH, '//button[normalize-space()="Add to basket"]')
-    customer.get("/address/create/")
-    customer.fill({"name": "Anne Elliot", "address1": "Kellynch Hall", "zip_code": "SO1 1KH", "city": "Bath", "country": "uk"}, "Add address")
-    customer.get("/order/address_select/")
-    customer.fill({}, "Place order")
-    customer.expect("Thanks for your order.")
+    customer.order_books(["pride-and-prejudice", "emma"])
 
     # The owner watches the dashboard; it is empty.
     log_in(owner, "owner@booktime.domain")
