@@ -49,7 +49,7 @@ import Testing
         ]) { $1 }
         let output = Pipe()
         shell.standardOutput = output
-        try shell.run()
+        try launch(shell)
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 0, "\(printed)")

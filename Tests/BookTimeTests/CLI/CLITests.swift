@@ -43,7 +43,7 @@ enum BookTimeBinary {
         process.standardError = err
         let stdin = Pipe()
         process.standardInput = stdin
-        try process.run()
+        try launch(process)
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try? stdin.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(timeout)
@@ -60,6 +60,14 @@ enum BookTimeBinary {
         ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BOOKTIME_") }
     }
 }
+
+/// Starts `process`, one at a time across the whole test run: Foundation's `Process.run()` on
+/// Linux once crashed copying memory while other suites launched processes at the same moment.
+func launch(_ process: Process) throws {
+    try processLaunches.withLock { try process.run() }
+}
+
+private let processLaunches = NSLock()
 
 struct CLIFailure: Error, CustomStringConvertible {
     let message: String
@@ -82,7 +90,7 @@ final class ServerProcess: @unchecked Sendable {
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         // Read stdout until the server says where it listens.
         var seen = ""
         let deadline = Date().addingTimeInterval(60)
