@@ -46,7 +46,6 @@ extension AdminController {
             let file = Backups.list(in: settings.directory).first(where: { $0.name == name }),
             let handle = FileHandle(forReadingAtPath: file.path)
         else { throw HTTPError(.notFound) }
-        let path = file.path
         return Response(
             status: .ok,
             headers: [
@@ -58,7 +57,6 @@ extension AdminController {
                 while let chunk = try handle.read(upToCount: 256 * 1024), !chunk.isEmpty {
                     try await writer.write(ByteBuffer(bytes: chunk))
                 }
-                _ = path
                 try await writer.finish(nil)
             }
         )

@@ -55,6 +55,10 @@ struct AdminSite: Sendable {
     func changeURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.change.path(["model": model.name, "id": String(id)]) }
     func imagesURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.images.path(["model": model.name, "id": String(id)]) }
     func deleteURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.delete.path(["model": model.name, "id": String(id)]) }
+    /// An order's page in the central office's back office (where the chat's staff work).
+    static func officeOrderURL(id: Int64) -> String {
+        office.model(named: "order").map { office.changeURL($0, id: id) } ?? Routes.order(id: id)
+    }
     func invoiceURL(orderID: Int64) -> String { prefix + Pattern.invoice.path(["order": String(orderID)]) }
 
     /// Buttons on a record's page: the book's "View Invoice" and "Download Invoice as PDF", and

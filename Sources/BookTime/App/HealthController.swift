@@ -34,8 +34,8 @@ struct HealthController {
     @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
         var problems: [String] = []
         do {
-            let unknown = try await db.reader.read { db in try Migrations.migrator.hasCompletedMigrations(db) }
-            if !unknown { problems.append("migrations are not all applied") }
+            let migrated = try await db.reader.read { db in try Migrations.migrator.hasCompletedMigrations(db) }
+            if !migrated { problems.append("migrations are not all applied") }
         } catch {
             problems.append("the database cannot be read: \(error)")
         }

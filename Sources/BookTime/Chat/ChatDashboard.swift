@@ -29,12 +29,11 @@ struct ChatDashboard: Sendable {
     func entries(unread: [Int64: Int]) -> [Entry] {
         let rooms = hub.rooms()
         let ids = Set(rooms.keys).union(unread.filter { $0.value > 0 }.keys).sorted()
-        let orderModel = AdminSite.office.model(named: "order")
         return ids.map { id in
             let present = rooms[id] ?? []
             return Entry(
-                link: Routes.chatRoom(orderID: id), text: "\(id) (\(present.map(\.email).joined(separator: ", ")))", order_id: id, order: "BT\(id)",
-                admin_link: orderModel.map { AdminSite.office.changeURL($0, id: id) } ?? "",
+                link: Routes.chatRoom(orderID: id), text: "\(id) (\(present.map(\.email).joined(separator: ", ")))", order_id: id, order: Order.number(id: id),
+                admin_link: AdminSite.officeOrderURL(id: id),
                 present: present.map { Entry.Person(email: $0.email, name: $0.username, staff: $0.isStaff) }, unread: unread[id] ?? 0
             )
         }

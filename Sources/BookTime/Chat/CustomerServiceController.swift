@@ -31,8 +31,7 @@ struct CustomerServiceController {
             throw HTTPError(.forbidden)
         }
         context.logger.info("Opening notify stream for user \(user.email)")
-        let once = request.uri.query == "nopoll" || request.uri.queryParameters["nopoll"] != nil
-        return ChatDashboard(db: db, hub: hub).stream(once: once)
+        return ChatDashboard(db: db, hub: hub).stream(once: EventStream.isNoPoll(request))
     }
 
     struct RoomPage {
@@ -49,14 +48,13 @@ struct CustomerServiceController {
         guard let user = context.currentUser, let orderID = context.parameters.get("id", as: Int64.self),
             let member = try await db.chat.member(orderID: orderID, user: user)
         else { throw HTTPError(.notFound) }
-        let orderModel = AdminSite.office.model(named: "order")
         let page = RoomPage(
-            orderNumber: "BT\(orderID)", socketURL: Routes.chatSocket(orderID: orderID),
-            orderURL: member.isStaff ? (orderModel.map { AdminSite.office.changeURL($0, id: orderID) } ?? Routes.order(id: orderID)) : Routes.order(id: orderID),
+            orderNumber: Order.number(id: orderID), socketURL: Routes.chatSocket(orderID: orderID),
+            orderURL: member.isStaff ? AdminSite.officeOrderURL(id: orderID) : Routes.order(id: orderID),
             orderLinkLabel: member.isStaff ? "The order in the back office" : "Your order",
             dashboardURL: member.isStaff ? Routes.customerService : nil, username: member.username
         )
-        return views.render("chat_room", page: page, title: "Chat about order BT\(orderID)", request: request, context: context)
+        return views.render("chat_room", page: page, title: "Chat about order \(Order.number(id: orderID))", request: request, context: context)
     }
 
     /// The socket's URL asked without an upgrade (a refused upgrade never gets here: it is 403).

@@ -70,7 +70,10 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
     }
 
     /// "BT12", as on invoices.
-    public var number: String { "BT\(id ?? 0)" }
+    public var number: String { Self.number(id: id ?? 0) }
+
+    /// "BT42": how customers and staff name order 42.
+    public static func number(id: Int64) -> String { "BT\(id)" }
 }
 
 extension Order: FetchableRecord, MutablePersistableRecord {

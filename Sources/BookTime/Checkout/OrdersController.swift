@@ -59,7 +59,7 @@ struct OrdersController {
         let currency = currency
         let changes = changes
         let state = LiveOrderState()
-        return EventStream.response(once: request.uri.queryParameters["nopoll"] != nil || request.uri.query == "nopoll") {
+        return EventStream.response(once: EventStream.isNoPoll(request)) {
             // Re-read after a change here, and every 10 s for writes by other processes (the CLI).
             guard await state.due(version: changes.version) else { return nil }
             guard let detail = try await db.orders.order(id: id, userID: userID) else { return nil }

@@ -39,6 +39,11 @@ enum EventStream {
         )
     }
 
+    /// The book's `?nopoll` (a bare query, or a `nopoll` parameter): one event, then the end.
+    static func isNoPoll(_ request: Request) -> Bool {
+        request.uri.query == "nopoll" || request.uri.queryParameters["nopoll"] != nil
+    }
+
     /// One event: each line of `data` on its own `data:` line, then a blank line.
     static func event(_ data: String) -> String {
         data.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)\n" }.joined() + "\n"
