@@ -37,6 +37,8 @@ let package = Package(
         // /metrics in Prometheus text (design.md's stack: swift-metrics + swift-prometheus).
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // gzip responses (design.md's stack); zlib, which it links, is static in the release build.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         /// Templates, static files and data, compiled into the binary. The folder stays at the top level.
@@ -78,6 +80,7 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
         .executableTarget(

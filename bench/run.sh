@@ -9,7 +9,8 @@
 # Starts the binary on a free port with a fresh database filled by bench/generate.py (plus one
 # imported product with a real image), runs a bounded wrk per URL, prints requests/s, p50 and p99
 # per URL and each page's throughput as a ratio of /healthz measured in the same run, then stops
-# the server.
+# the server. Pages and files that are sent gzip-compressed are measured both ways (rows marked
+# "gzip" send `Accept-Encoding: gzip`), after a table of their sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/wait-for-url.sh
@@ -100,5 +101,20 @@ for path in "${paths[@]}"; do
 done
 for path in "${signed_in[@]}"; do
     measure "signed in $path" "$path" -H "Cookie: booktime_session=$session"
+done
+gzip_paths=("/" "/products/all/" "/product/$slug/" "/search/?q=winter+gar" "$css")
+for path in "${gzip_paths[@]}"; do
+    measure "gzip $path" "$path" -H "Accept-Encoding: gzip"
+done
+measure "gzip signed in /product/$slug/" "/product/$slug/" -H "Accept-Encoding: gzip" -H "Cookie: booktime_session=$session"
+
+printf '\n| %-34s | %10s | %10s | %6s |\n' "bytes sent" "plain" "gzip" "ratio"
+printf '|%s|%s|%s|%s|\n' "------------------------------------" "------------" "------------" "--------"
+for path in "${gzip_paths[@]}"; do
+    plain="$(curl -s "$url$path" | wc -c)"
+    packed="$(curl -s -H 'Accept-Encoding: gzip' "$url$path" | wc -c)"
+    label="$path"
+    [ ${#label} -le 34 ] || label="${label:0:31}..."
+    printf '| %-34s | %10s | %10s | %6s |\n' "$label" "$plain" "$packed" "$(awk -v a="$packed" -v b="$plain" 'BEGIN {printf "%.2f", a / b}')"
 done
 echo

@@ -13,6 +13,21 @@ struct APIResponseCache: RouterMiddleware {
     struct Answer: Sendable {
         let headers: HTTPFields
         let body: ByteBuffer
+        /// `body` gzip-compressed once, when it is long enough to gain from it.
+        let gzipBody: ByteBuffer?
+
+        init(headers: HTTPFields, body: ByteBuffer) {
+            self.headers = headers
+            self.body = body
+            self.gzipBody = body.readableBytes >= Gzip.minimumBytes ? Gzip.compress(body) : nil
+        }
+
+        func response(acceptsGzip: Bool) -> Response {
+            guard acceptsGzip, let gzipBody else { return Response(status: .ok, headers: headers, body: .init(byteBuffer: body)) }
+            var headers = headers
+            headers.markGzip(length: gzipBody.readableBytes)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: gzipBody))
+        }
     }
 
     let paths: Set<String>
@@ -30,33 +45,12 @@ struct APIResponseCache: RouterMiddleware {
         else { return try await next(request, context) }
         let key = request.uri.description
         let (cached, generation) = answers.lookup(key)
-        if let answer = cached {
-            return Response(status: .ok, headers: answer.headers, body: .init(byteBuffer: answer.body))
-        }
+        let acceptsGzip = AcceptEncoding.allowsGzip(request.headers)
+        if let answer = cached { return answer.response(acceptsGzip: acceptsGzip) }
         let response = try await next(request, context)
         guard response.status == .ok else { return response }
-        let collector = Collector()
-        try await response.body.write(collector.writer)
-        let body = collector.buffer
-        answers.keep(Answer(headers: response.headers, body: body), for: key, ifGeneration: generation)
-        return Response(status: .ok, headers: response.headers, body: .init(byteBuffer: body))
-    }
-
-    /// Gathers a response body's bytes (written by one task, in order).
-    final class Collector: @unchecked Sendable {
-        var buffer = ByteBuffer()
-
-        var writer: Writer { Writer(collector: self) }
-
-        struct Writer: ResponseBodyWriter {
-            let collector: Collector
-
-            mutating func write(_ part: ByteBuffer) async throws {
-                var part = part
-                collector.buffer.writeBuffer(&part)
-            }
-
-            consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
-        }
+        let answer = Answer(headers: response.headers, body: try await response.body.collect())
+        answers.keep(answer, for: key, ifGeneration: generation)
+        return answer.response(acceptsGzip: acceptsGzip)
     }
 }

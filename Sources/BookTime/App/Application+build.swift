@@ -52,6 +52,7 @@ public func buildApplication(
     router.addMiddleware {
         RequestMetricsMiddleware(metrics: metrics)
         AccessLogMiddleware(logger: logger)
+        ResponseCompressionMiddleware()
         SecurityHeadersMiddleware(strictTransportSecurity: config.behindHTTPSProxy)
         ErrorPageMiddleware(views: views, jsonPrefixes: ["/api/", "/mobile-api/"])
         BodyLimitMiddleware(maxBytes: config.maxRequestBodyBytes)

@@ -15,6 +15,9 @@ struct CachedPage: Sendable {
     let slots: [Slot]
     /// The account slot for visitors who are not signed in, rendered once with the page.
     var anonymousAccountHTML: String?
+    /// `parts` deflated one by one (`Gzip.Segment`), for pages kept in a cache: a hit then costs
+    /// no compressing, only the slots' values are framed in.
+    private(set) var gzipParts: [Gzip.Segment]?
 
     init(html: String) {
         // Split on bytes: Foundation's `range(of:)` bridges through NSString and costs more than
@@ -50,6 +53,23 @@ struct CachedPage: Sendable {
             index = first + 1
         }
         return nil
+    }
+
+    /// Compresses the text parts once; `assembleGzip` reuses them.
+    mutating func prepareGzip() {
+        if gzipParts == nil { gzipParts = parts.map(Gzip.Segment.init) }
+    }
+
+    /// The page for one request, gzip-compressed. The slots' values go in uncompressed (stored
+    /// blocks), so a secret among them never shares a compressor with reflected input.
+    func assembleGzip(_ value: (Slot) -> String) -> ByteBuffer {
+        let segments = gzipParts ?? parts.map(Gzip.Segment.init)
+        var writer = Gzip.Writer(capacity: segments.reduce(0) { $0 + $1.deflated.readableBytes } + 512)
+        for (index, segment) in segments.enumerated() {
+            writer.append(segment)
+            if index < slots.count { writer.appendStored(value(slots[index])) }
+        }
+        return writer.finish()
     }
 
     /// The page for one request.

@@ -10,6 +10,8 @@ public struct StaticAssets: Sendable {
         public let body: ByteBuffer
         public let contentType: String
         public let etag: String
+        /// `body` gzip-compressed once, for text files where that makes it smaller.
+        let gzipBody: ByteBuffer?
     }
 
     /// By hashed file name, as requested.
@@ -27,9 +29,12 @@ public struct StaticAssets: Sendable {
             let ext = (name as NSString).pathExtension
             let stem = (name as NSString).deletingPathExtension
             let hashedName = ext.isEmpty ? "\(stem).\(hash)" : "\(stem).\(hash).\(ext)"
+            let body = ByteBuffer(bytes: bytes)
+            let contentType = Self.contentType(forExtension: ext)
+            let gzipBody = Gzip.isCompressible(contentType: contentType) && bytes.count >= Gzip.minimumBytes
+                ? Gzip.compress(body).flatMap { $0.readableBytes < bytes.count ? $0 : nil } : nil
             byHashedName[hashedName] = Asset(
-                name: name, hashedName: hashedName, body: ByteBuffer(bytes: bytes),
-                contentType: Self.contentType(forExtension: ext), etag: "\"\(hash)\""
+                name: name, hashedName: hashedName, body: body, contentType: contentType, etag: "\"\(hash)\"", gzipBody: gzipBody
             )
             urls[name] = Routes.staticFile(hashedName)
         }
@@ -89,14 +94,19 @@ struct StaticController {
         return respond(request, asset: asset, cacheControl: "public, max-age=31536000, immutable")
     }
 
+    /// The compressed copy when there is one and the client takes gzip (its ETag says `-gzip`).
     private func respond(_ request: Request, asset: StaticAssets.Asset, cacheControl: String) -> Response {
-        var headers: HTTPFields = [
-            .contentType: asset.contentType,
-            .cacheControl: cacheControl,
-            .eTag: asset.etag,
-        ]
-        if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == asset.etag }) {
+        let gzipBody = asset.gzipBody.flatMap { AcceptEncoding.allowsGzip(request.headers) ? $0 : nil }
+        let etag = gzipBody == nil ? asset.etag : GzipETag.tagged(asset.etag)
+        var headers: HTTPFields = [.contentType: asset.contentType, .cacheControl: cacheControl, .eTag: etag]
+        if asset.gzipBody != nil { headers.addVaryAcceptEncoding() }
+        let known = [asset.etag, GzipETag.tagged(asset.etag)]
+        if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: { known.contains($0.trimmingCharacters(in: .whitespaces)) }) {
             return Response(status: .notModified, headers: headers)
+        }
+        if let gzipBody {
+            headers.markGzip(length: gzipBody.readableBytes)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: gzipBody))
         }
         headers[.contentLength] = String(asset.body.readableBytes)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: asset.body))

@@ -98,12 +98,15 @@ public final class Views: Sendable {
         let layout = LayoutContext(title: title, path: request.uri.path, assets: snapshot.assets)
         var rendered = CachedPage(html: renderHTML(template, data: RenderData(layout: layout, page: data)))
         rendered.anonymousAccountHTML = accountHTML(user: nil, request: request, context: context)
+        rendered.prepareGzip()
         cache.store(rendered, for: fullKey)
         return htmlResponse(rendered, request: request, context: context, status: .ok)
     }
 
+    /// The page with this request's slot values, gzip-compressed when the client takes it
+    /// (a cached page's text was compressed when it was cached).
     private func htmlResponse(_ page: CachedPage, request: Request, context: AppRequestContext, status: HTTPResponse.Status) -> Response {
-        let body = page.assemble { slot in
+        let value = { (slot: CachedPage.Slot) -> String in
             switch slot {
             case .csrfToken: context.csrfToken
             case .messages: LayoutContext.messagesHTML(context.flash.consume())
@@ -112,15 +115,18 @@ public final class Views: Sendable {
                 if context.currentUser == nil, let html = page.anonymousAccountHTML {
                     html
                 } else {
-                    accountHTML(user: context.currentUser, request: request, context: context)
+                    self.accountHTML(user: context.currentUser, request: request, context: context)
                 }
             }
         }
-        return Response(
-            status: status,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
-            body: .init(byteBuffer: body)
-        )
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
+        guard AcceptEncoding.allowsGzip(request.headers) else {
+            headers.addVaryAcceptEncoding()
+            return Response(status: status, headers: headers, body: .init(byteBuffer: page.assemble(value)))
+        }
+        let body = page.assembleGzip(value)
+        headers.markGzip(length: body.readableBytes)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// The header's account area (`layout_account`): per request for a signed-in user.
