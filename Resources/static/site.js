@@ -68,7 +68,65 @@ function enhanceSelectAll(root) {
   }
 }
 
+// Sort and filter bars: a change applies at once (the "Apply" button is for pages without JavaScript).
+function enhanceSubmitOnChange(root) {
+  for (const form of root.querySelectorAll("form[data-submit-on-change]")) {
+    form.addEventListener("change", () => form.requestSubmit());
+    for (const button of form.querySelectorAll('button[type="submit"]')) button.classList.add("visually-hidden");
+  }
+}
+
+// "Add to basket" stays on the page: the form is posted in the background, the header's basket
+// count and a status line change. Without JavaScript (or if the request fails) the form posts
+// as usual and the shop comes back to this page with the message.
+function enhanceAddToBasket(root) {
+  let status = document.querySelector("[data-basket-status]");
+  if (!status) {
+    status = document.createElement("p");
+    status.className = "basket-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("data-basket-status", "");
+    document.body.append(status);
+  }
+  for (const form of root.querySelectorAll("form[data-add-to-basket]")) {
+    form.addEventListener("submit", async (event) => {
+      const button = event.submitter;
+      event.preventDefault();
+      const data = new FormData(form, button);
+      if (button) button.disabled = true;
+      try {
+        const response = await fetch(form.action, {
+          method: "POST", body: new URLSearchParams(data), credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        const answer = await response.json();
+        status.textContent = answer.message;
+        status.classList.toggle("basket-status-error", !answer.ok);
+        status.classList.add("visible");
+        clearTimeout(status.hideTimer);
+        status.hideTimer = setTimeout(() => status.classList.remove("visible"), 5000);
+        if (answer.basketCount) {
+          for (const count of document.querySelectorAll("[data-basket-count]")) count.textContent = answer.basketCount;
+        }
+      } catch (error) {
+        if (button && button.name) {
+          const chosen = document.createElement("input");
+          chosen.type = "hidden";
+          chosen.name = button.name;
+          chosen.value = button.value;
+          form.append(chosen);
+        }
+        form.submit();
+      } finally {
+        if (button) button.disabled = false;
+      }
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  enhanceSubmitOnChange(document);
+  enhanceAddToBasket(document);
   enhanceSelectAll(document);
   enhanceCharacterCounters(document);
   enhanceImageSwitchers(document);

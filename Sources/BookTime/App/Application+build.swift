@@ -66,7 +66,7 @@ public func buildApplication(
     }
 
     StaticController(views: views).addRoutes(to: router)
-    CompanyController(db: db, views: views, mail: config.mail, catalogVersion: catalogVersion, limits: authLimits).addRoutes(to: router)
+    CompanyController(db: db, views: views, mail: config.mail, catalogVersion: catalogVersion, currency: config.currency, limits: authLimits).addRoutes(to: router)
     CatalogController(db: db, views: views, currency: config.currency, catalogVersion: catalogVersion).addRoutes(to: router)
     AccountsController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)
         .addRoutes(to: router)

@@ -19,6 +19,9 @@ public struct RoutePattern: Sendable, ExpressibleByStringLiteral, CustomStringCo
         pattern.matches(of: /\{(\w+)\}/).map { String($0.1) }
     }
 
+    /// The fixed start of the pattern, before its first parameter (`/product/`).
+    var prefix: String { String(pattern.prefix { $0 != "{" }) }
+
     /// The path with each `{name}` replaced by its value (values are path segments the shop made:
     /// ids, slugs, hashes, tokens).
     func path(_ values: KeyValuePairs<String, String>) -> String {

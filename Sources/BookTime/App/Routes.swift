@@ -99,14 +99,29 @@ public enum Routes {
 
     /// Django's `reverse("products", args=(tag,))`; `"all"` lists every product.
     public static func products(tag: String, page: Int = 1) -> String {
-        Pattern.products.path(["tag": tag]) + (page > 1 ? "?page=\(page)" : "")
+        products(tag: tag, page: page, options: ListOptions())
+    }
+
+    /// A list page sorted and filtered (`?sort=`, `?in_stock=1`), defaults left out.
+    static func products(tag: String, page: Int = 1, options: ListOptions) -> String {
+        Pattern.products.path(["tag": tag]) + queryString(options.queryItems(forSearch: false) + (page > 1 ? [("page", "\(page)")] : []))
     }
 
     /// Django's `reverse("product", args=(slug,))`.
     public static func product(slug: String) -> String { Pattern.product.path(["slug": slug]) }
 
     public static func search(query: String, page: Int = 1) -> String {
-        "\(search)?q=\(queryEncoded(query))" + (page > 1 ? "&page=\(page)" : "")
+        search(query: query, page: page, options: ListOptions(sort: ListOptions.defaultSort(forSearch: true)))
+    }
+
+    /// Search results narrowed by subject and stock, sorted, defaults left out.
+    static func search(query: String, page: Int = 1, options: ListOptions) -> String {
+        search + queryString([("q", query)] + options.queryItems(forSearch: true) + (page > 1 ? [("page", "\(page)")] : []))
+    }
+
+    /// `?a=1&b=2`, each value percent-encoded; empty for no items.
+    private static func queryString(_ items: [(String, String)]) -> String {
+        items.isEmpty ? "" : "?" + items.map { "\($0.0)=\(queryEncoded($0.1))" }.joined(separator: "&")
     }
 
     private static func withNext(_ path: String, _ next: String?) -> String {

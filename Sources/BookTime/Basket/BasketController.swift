@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Adding to the basket and the basket page (the book's `add_to_basket` and `manage_basket`).
@@ -13,14 +14,18 @@ struct BasketController {
         router.post(RouterPath(Routes.basket), use: updateBasket)
     }
 
-    /// `product_id` and an optional `quantity` (default 1); back to the product page either way.
+    /// `product_id` and an optional `quantity` (default 1); back to `next` (a list the card was
+    /// on) or to the product page. A script that asks for JSON (`Accept: application/json`) gets
+    /// the message and the basket's new count instead, and the visitor stays where they are.
     /// One write on the way in (it also names the product); a refusal reads the slug afterwards.
     @Sendable func addToBasket(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await request.formData(context: context)
+        let wantsJSON = request.headers[.accept]?.contains("application/json") == true
         guard let productID = form.value("product_id").flatMap({ Int64($0) }) else {
             throw HTTPError(.badRequest, message: "No such product.")
         }
+        let next = form.value("next").flatMap { LocalRedirect.isLocalPath($0) ? $0 : nil }
         let quantityText = form.value("quantity").map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         do {
             guard let quantity = quantityText.isEmpty ? 1 : Int(quantityText) else { throw BasketError.invalidQuantity }
@@ -30,15 +35,36 @@ struct BasketController {
             )
             if context.basket?.id != added.basketID { context.rememberBasket(added.basketID) }
             let capped = added.quantity == BasketLine.maxQuantity ? " (\(BasketLine.maxQuantity) is the most per order)" : ""
-            context.flash.add(.success, "\(added.productName) is in your basket: \(added.quantity) in all\(capped).")
-            return .redirect(to: Routes.product(slug: added.productSlug), type: .normal)
+            let message = "\(added.productName) is in your basket: \(added.quantity) in all\(capped)."
+            if wantsJSON {
+                let count = try await baskets.state(id: added.basketID)?.itemCount ?? added.quantity
+                return Self.json(.ok, AddedAnswer(ok: true, message: message, basketCount: LayoutContext.itemCount(count)))
+            }
+            context.flash.add(.success, message, link: .init(label: "View basket", url: Routes.basket))
+            return .redirect(to: next ?? Routes.product(slug: added.productSlug), type: .normal)
         } catch let error as BasketError {
             guard error != .unknownProduct, let slug = try await db.catalog.productSlug(id: productID) else {
                 throw HTTPError(.badRequest, message: "No such product.")
             }
+            if wantsJSON { return Self.json(.conflict, AddedAnswer(ok: false, message: error.description, basketCount: nil)) }
             context.flash.add(.error, error.description)
-            return .redirect(to: Routes.product(slug: slug), type: .normal)
+            return .redirect(to: next ?? Routes.product(slug: slug), type: .normal)
         }
+    }
+
+    /// What a script adding from a card is told.
+    struct AddedAnswer: Encodable {
+        let ok: Bool
+        let message: String
+        /// "3 items", for the header's basket link.
+        let basketCount: String?
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ answer: AddedAnswer) -> Response {
+        let body = (try? JSONEncoder().encode(answer)) ?? Data()
+        return Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
     }
 
     @Sendable func basket(_ request: Request, context: AppRequestContext) async throws -> Response {

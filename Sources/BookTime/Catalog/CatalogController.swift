@@ -23,37 +23,53 @@ struct CatalogController {
         let title: String
         let heading: String
         let tagDescription: String?
+        let breadcrumbs: BreadcrumbsView
+        let toolbar: ListToolbarView
         let products: [ProductCardView]
         let isEmpty: Bool
+        let emptyText: String
         let pagination: PaginationView
+        /// Where "Add to basket" on a card comes back to (this page).
+        let currentURL: String
     }
 
-    /// Django's `ProductListView`: `all` or a tag slug; unknown tag → 404; `?page=` past the end → last page.
+    /// Django's `ProductListView`: `all` or a tag slug; unknown tag → 404; `?page=` past the end →
+    /// last page; sorted and filtered by `ListOptions`, each combination cached on its own.
     @Sendable func productList(_ request: Request, context: AppRequestContext) async throws -> Response {
         let tagSlug = try context.parameters.require("tag")
-        let pageNumber = requestedPage(request.uri.queryParameters["page"].map(String.init))
+        let query = request.queryForm
+        let pageNumber = requestedPage(query.value("page"))
+        let options = ListOptions(query, forSearch: false)
         let version = catalogVersion.current
-        return try await views.renderCached("catalog_product_list", key: "v\(version)|\(pageNumber)", request: request, context: context) {
-            try await listPage(tagSlug: tagSlug, pageNumber: pageNumber)
+        return try await views.renderCached(
+            "catalog_product_list", key: "v\(version)|\(pageNumber)|\(options.cacheKey)", request: request, context: context
+        ) {
+            try await listPage(tagSlug: tagSlug, pageNumber: pageNumber, options: options)
         }
     }
 
-    private func listPage(tagSlug: String, pageNumber: Int) async throws -> ListPage {
+    private func listPage(tagSlug: String, pageNumber: Int, options: ListOptions) async throws -> ListPage {
         var tag: ProductTag?
         if tagSlug != "all" {
             guard let found = try await db.catalog.activeTag(slug: tagSlug) else { throw HTTPError(.notFound) }
             tag = found
         }
-        let page = try await db.catalog.productPage(tagID: tag?.id, page: pageNumber, pageSize: Self.pageSize)
+        let page = try await db.catalog.productPage(tagID: tag?.id, page: pageNumber, pageSize: Self.pageSize, options: options)
         let heading = tag?.name ?? "All books"
         return ListPage(
             title: heading, heading: heading,
             tagDescription: tag.flatMap { $0.description.isEmpty ? nil : $0.description },
+            breadcrumbs: BreadcrumbsView(tag == nil ? [] : [("Books", Routes.allProducts)], current: heading),
+            toolbar: ListToolbarView(
+                countText: ListToolbarView.count(page.totalCount, "book"), action: Routes.products(tag: tagSlug), options: options, forSearch: false
+            ),
             products: page.products.map { ProductCardView($0, currency: currency) },
             isEmpty: page.products.isEmpty,
+            emptyText: options.inStockOnly ? "No books here are in stock just now." : "There are no books here yet.",
             pagination: PaginationView(page: page.page, pageCount: page.pageCount, totalCount: page.totalCount, noun: "book") {
-                Routes.products(tag: tagSlug, page: $0)
-            }
+                Routes.products(tag: tagSlug, page: $0, options: options)
+            },
+            currentURL: Routes.products(tag: tagSlug, page: page.page, options: options)
         )
     }
 
@@ -81,9 +97,14 @@ struct CatalogController {
         let pictures: [Picture]
         let hasSeveralPictures: Bool
         let mainImageURL: String
-        let inStockText: String
+        let stockText: String
         let canBuy: Bool
-        let updated: String
+        let breadcrumbs: BreadcrumbsView
+        /// "More in <subject>": other books of the first subject.
+        let relatedHeading: String?
+        let related: [ProductCardView]
+        /// Where "Add to basket" on a related title's card comes back to.
+        let currentURL: String
     }
 
     /// Django's product `DetailView`; inactive products are not found.
@@ -104,13 +125,21 @@ struct CatalogController {
                 number: index + 1, first: index == 0
             )
         }
+        let subject = detail.tags.first
+        var related: [ProductCard] = []
+        if let subjectID = subject?.id { related = try await db.catalog.productsTagged(subjectID, limit: 4, excluding: [id]) }
         return DetailPage(
             title: product.name, productID: id, name: product.name, author: product.author, hasAuthor: !product.author.isEmpty,
             priceText: currency.format(product.price), paragraphs: paragraphs(product.description),
             tags: detail.tags.map { .init(name: $0.name, url: Routes.products(tag: $0.slug)) }, pictures: pictures, hasSeveralPictures: pictures.count > 1,
             mainImageURL: pictures.first?.imageURL ?? Routes.cover(slug: product.slug),
-            inStockText: product.isAvailable ? "Yes" : "Out of stock", canBuy: product.isAvailable,
-            updated: monthAndYear(product.dateUpdated)
+            stockText: product.stockText, canBuy: product.isAvailable,
+            breadcrumbs: BreadcrumbsView(
+                [("Books", Routes.allProducts)] + (subject.map { [($0.name, Routes.products(tag: $0.slug))] } ?? []), current: product.name
+            ),
+            relatedHeading: related.isEmpty ? nil : subject.map { "More in \($0.name)" },
+            related: related.map { ProductCardView($0, currency: currency) },
+            currentURL: Routes.product(slug: product.slug)
         )
     }
 
@@ -124,33 +153,68 @@ struct CatalogController {
         let title: String
         let query: String
         let hasQuery: Bool
+        let breadcrumbs: BreadcrumbsView
+        let toolbar: ListToolbarView
         let hits: [Hit]
         let noHits: Bool
+        let advice: String
         let pagination: PaginationView
+        let currentURL: String
     }
 
     /// `/search/?q=`: FTS5, ranked, with highlighted fragments; empty or odd queries find nothing.
+    /// `?subject=`, `?sort=` and `?in_stock=1` narrow and order the results.
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = request.queryForm
         let query = String((form.value("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let pageNumber = requestedPage(form.value("page"))
+        let options = ListOptions(form, forSearch: true)
         let version = catalogVersion.current
-        return try await views.renderCached("catalog_search", key: "v\(version)|\(pageNumber)|\(query)", request: request, context: context) {
-            try await searchPage(query: query, pageNumber: pageNumber)
+        return try await views.renderCached(
+            "catalog_search", key: "v\(version)|\(pageNumber)|\(options.cacheKey)|\(query)", request: request, context: context
+        ) {
+            try await searchPage(query: query, pageNumber: pageNumber, options: options)
         }
     }
 
-    private func searchPage(query: String, pageNumber: Int) async throws -> SearchPage {
-        let result = try await db.catalog.search(query, page: pageNumber, pageSize: Self.pageSize)
+    private func searchPage(query: String, pageNumber: Int, options: ListOptions) async throws -> SearchPage {
+        let result = try await db.catalog.search(query, page: pageNumber, pageSize: Self.pageSize, options: options)
         let pageCount = Pager.pageCount(totalCount: result.totalCount, pageSize: Self.pageSize)
+        var subjects = result.subjects.map { subject in
+            var narrowed = options
+            narrowed.subject = subject.slug
+            return ListToolbarView.SubjectLink(
+                label: "\(subject.name) (\(subject.productCount))", url: Routes.search(query: query, options: narrowed),
+                current: subject.slug == options.subject
+            )
+        }
+        if !subjects.isEmpty {
+            var everything = options
+            everything.subject = nil
+            subjects.insert(.init(label: "All subjects", url: Routes.search(query: query, options: everything), current: options.subject == nil), at: 0)
+        }
         return SearchPage(
             title: query.isEmpty ? "Search" : "Search: \(query)", query: query, hasQuery: !query.isEmpty,
+            breadcrumbs: BreadcrumbsView([], current: "Search"),
+            toolbar: ListToolbarView(
+                countText: ListToolbarView.count(result.totalCount, "result"), action: Routes.search,
+                hidden: [("q", query)] + (options.subject.map { [("subject", $0)] } ?? []), options: options, forSearch: true, subjects: subjects
+            ),
             hits: result.hits.map { .init(card: ProductCardView($0.card, currency: currency), nameHTML: $0.nameHTML, snippetHTML: $0.snippetHTML) },
             noHits: !query.isEmpty && result.hits.isEmpty,
+            advice: Self.advice(query: query, options: options),
             pagination: PaginationView(page: result.page, pageCount: pageCount, totalCount: result.totalCount, noun: "result") {
-                Routes.search(query: query, page: $0)
-            }
+                Routes.search(query: query, page: $0, options: options)
+            },
+            currentURL: Routes.search(query: query, page: result.page, options: options)
         )
+    }
+
+    /// What to try when nothing matched, for the case at hand.
+    static func advice(query: String, options: ListOptions) -> String {
+        if options.subject != nil || options.inStockOnly { return "Try all subjects, or books that are out of stock too." }
+        if query.split(whereSeparator: \.isWhitespace).count > 1 { return "Try fewer words: every word must match." }
+        return "Check the spelling, or try the start of a word, an author's name or a subject."
     }
 
     /// `/images/<sha256>`: immutable, with ETag and 304.

@@ -9,6 +9,7 @@ public struct ProductCard: Sendable, Equatable, FetchableRecord, Decodable {
     public var author: String
     public var price: Int
     public var inStock: Bool
+    public var stockCount: Int?
     public var thumbnailHash: String?
 }
 
@@ -55,7 +56,7 @@ extension AppDatabase {
 extension CatalogStore {
     /// The card columns, with the first image's thumbnail.
     static let cardSelection = """
-        p.id, p.name, p.slug, p.author, p.price, (p.inStock AND (p.stockCount IS NULL OR p.stockCount > 0)) AS inStock,
+        p.id, p.name, p.slug, p.author, p.price, (p.inStock AND (p.stockCount IS NULL OR p.stockCount > 0)) AS inStock, p.stockCount,
         (SELECT i.thumbnailHash FROM productImage i WHERE i.productId = p.id ORDER BY i.position, i.id LIMIT 1) AS thumbnailHash
         """
 
@@ -66,24 +67,51 @@ extension CatalogStore {
         }
     }
 
-    /// Active products by name, optionally with one tag; `page` counts from 1 and is clamped
-    /// to the last page.
-    public func productPage(tagID: Int64?, page: Int, pageSize: Int) async throws -> ProductPage {
+    /// Active products, optionally with one tag, sorted and filtered by `options`; `page` counts
+    /// from 1 and is clamped to the last page.
+    func productPage(tagID: Int64?, page: Int, pageSize: Int, options: ListOptions = ListOptions()) async throws -> ProductPage {
         try await db.reader.read { db in
             let tagJoin = tagID == nil ? "" : "JOIN productTagLink l ON l.productId = p.id AND l.productTagId = :tag"
+            let stock = options.inStockOnly ? "AND \(Product.availableSQL)" : ""
             let total = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM product p \(tagJoin) WHERE p.active = 1", arguments: ["tag": tagID]
+                db, sql: "SELECT COUNT(*) FROM product p \(tagJoin) WHERE p.active = 1 \(stock)", arguments: ["tag": tagID]
             ) ?? 0
             let pager = Pager(page: page, pageSize: pageSize, totalCount: total)
             let products = try ProductCard.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.cardSelection) FROM product p \(tagJoin)
-                    WHERE p.active = 1 ORDER BY p.name, p.id LIMIT :limit OFFSET :offset
+                    WHERE p.active = 1 \(stock) ORDER BY \(options.sort.orderSQL) LIMIT :limit OFFSET :offset
                     """,
                 arguments: ["tag": tagID, "limit": pageSize, "offset": pager.offset]
             )
             return ProductPage(products: products, totalCount: total, page: pager.page, pageSize: pageSize)
+        }
+    }
+
+    /// The most recently added active products (the home page's new arrivals).
+    func newestProducts(limit: Int) async throws -> [ProductCard] {
+        try await db.reader.read { db in
+            try ProductCard.fetchAll(
+                db, sql: "SELECT \(Self.cardSelection) FROM product p WHERE p.active = 1 ORDER BY p.id DESC LIMIT ?", arguments: [limit]
+            )
+        }
+    }
+
+    /// Up to `limit` active products of a tag, those that can be bought first, then newest, leaving
+    /// out `excluded` (the product itself on its page, books already shown on the home page).
+    func productsTagged(_ tagID: Int64, limit: Int, excluding excluded: Set<Int64> = []) async throws -> [ProductCard] {
+        try await db.reader.read { db in
+            let excludedIDs = Array(excluded)
+            return try ProductCard.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.cardSelection) FROM productTagLink l JOIN product p ON p.id = l.productId
+                    WHERE l.productTagId = ? AND p.active = 1 AND p.id NOT IN (\(databaseQuestionMarks(count: excludedIDs.count)))
+                    ORDER BY \(Product.availableSQL) DESC, p.id DESC LIMIT ?
+                    """,
+                arguments: StatementArguments([tagID] + excludedIDs + [Int64(limit)])
+            )
         }
     }
 
@@ -127,35 +155,71 @@ extension CatalogStore {
         }
     }
 
+    /// One page of search results, the number of all of them, and the subjects they fall under.
+    public struct SearchResult: Sendable {
+        public var hits: [SearchHit]
+        public var totalCount: Int
+        public var page: Int
+        /// Subjects among all the matches (whatever subject is chosen), most matches first.
+        public var subjects: [TagSummary] = []
+    }
+
+    /// The search's statements (`:pattern`, `:subject`, `:limit`, `:offset`), by what `options` ask.
+    ///
     /// `CROSS JOIN` fixes the FTS table as the outer loop: with a plain JOIN SQLite may scan
     /// `product` and run one FTS lookup per row (5 s instead of 15 ms on 10,000 products).
-    static let searchCountSQL = "SELECT COUNT(*) FROM productSearch s CROSS JOIN product p ON p.id = s.rowid WHERE productSearch MATCH ? AND p.active = 1"
-    static let searchPageSQL = """
-        SELECT \(cardSelection) FROM productSearch s CROSS JOIN product p ON p.id = s.rowid
-        WHERE productSearch MATCH ? AND p.active = 1
-        ORDER BY bm25(productSearch, 10.0, 6.0, 1.0, 4.0), p.name
-        LIMIT ? OFFSET ?
-        """
+    enum SearchSQL {
+        static let from = "FROM productSearch s CROSS JOIN product p ON p.id = s.rowid"
 
-    /// Full-text search with prefix matching, ranked by bm25 (name and author weigh most).
+        static func filters(_ options: ListOptions) -> String {
+            var sql = "WHERE productSearch MATCH :pattern AND p.active = 1"
+            if options.inStockOnly { sql += " AND \(Product.availableSQL)" }
+            if options.subject != nil {
+                sql += " AND p.id IN (SELECT l.productId FROM productTagLink l JOIN productTag t ON t.id = l.productTagId WHERE t.slug = :subject)"
+            }
+            return sql
+        }
+
+        static func count(_ options: ListOptions) -> String { "SELECT COUNT(*) \(from) \(filters(options))" }
+
+        static func page(_ options: ListOptions) -> String {
+            let order = options.sort == .relevance ? "bm25(productSearch, 10.0, 6.0, 1.0, 4.0), p.name" : options.sort.orderSQL
+            return "SELECT \(cardSelection) \(from) \(filters(options)) ORDER BY \(order) LIMIT :limit OFFSET :offset"
+        }
+
+        /// The subjects of every match (the chosen subject aside), most matches first.
+        static func subjects(_ options: ListOptions) -> String {
+            var all = options
+            all.subject = nil
+            return """
+                SELECT t.name, t.slug, COUNT(*) AS productCount \(from)
+                JOIN productTagLink l ON l.productId = p.id JOIN productTag t ON t.id = l.productTagId AND t.active = 1
+                \(filters(all)) GROUP BY t.id ORDER BY productCount DESC, t.name LIMIT 12
+                """
+        }
+    }
+
+    /// Full-text search with prefix matching, ranked by bm25 (name and author weigh most) unless
+    /// `options` sorts otherwise, narrowed to a subject and to what is in stock when asked.
     ///
     /// The visitor's words become an FTS5 pattern through GRDB (`matchingAllPrefixesIn`), so no
     /// input can produce an FTS syntax error; a query with no searchable word finds nothing.
-    public func search(_ query: String, page: Int, pageSize: Int) async throws -> (hits: [SearchHit], totalCount: Int, page: Int) {
-        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: String(query.prefix(200))) else { return ([], 0, 1) }
+    public func search(_ query: String, page: Int, pageSize: Int) async throws -> SearchResult {
+        try await search(query, page: page, pageSize: pageSize, options: ListOptions(sort: .relevance))
+    }
+
+    func search(_ query: String, page: Int, pageSize: Int, options: ListOptions) async throws -> SearchResult {
+        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: String(query.prefix(200))) else { return SearchResult(hits: [], totalCount: 0, page: 1) }
         return try await db.reader.read { db in
-            let total = try Int.fetchOne(
-                db,
-                sql: Self.searchCountSQL,
-                arguments: [pattern]
-            ) ?? 0
+            var arguments: StatementArguments = ["pattern": pattern]
+            if let subject = options.subject { arguments += ["subject": subject] }
+            let total = try Int.fetchOne(db, sql: SearchSQL.count(options), arguments: arguments) ?? 0
             let pager = Pager(page: page, pageSize: pageSize, totalCount: total)
             // Rank and page first: snippet() and highlight() are costly, so they run for this page only.
             let cards = try ProductCard.fetchAll(
-                db,
-                sql: Self.searchPageSQL,
-                arguments: [pattern, pageSize, pager.offset]
+                db, sql: SearchSQL.page(options), arguments: arguments + ["limit": pageSize, "offset": pager.offset]
             )
+            let subjects = try TagSummary.fetchAll(db, sql: SearchSQL.subjects(options), arguments: ["pattern": pattern])
             var marked: [Int64: (String, String)] = [:]
             if !cards.isEmpty {
                 let ids = cards.map(\.id)
@@ -177,7 +241,7 @@ extension CatalogStore {
                     snippetHTML: Self.markedToHTML(marked[card.id]?.1 ?? "")
                 )
             }
-            return (hits, total, pager.page)
+            return SearchResult(hits: hits, totalCount: total, page: pager.page, subjects: subjects)
         }
     }
 

@@ -46,6 +46,17 @@ public struct Product: Codable, Sendable, Equatable, Identifiable {
         return reasons
     }
 
+    /// What customers are told: "In stock", "Only 2 left" (at most `fewLeft` copies) or "Out of stock".
+    static func stockText(available: Bool, stockCount: Int?) -> String {
+        guard available else { return "Out of stock" }
+        if let stockCount, stockCount <= fewLeft { return "Only \(stockCount) left" }
+        return "In stock"
+    }
+
+    static let fewLeft = 5
+
+    var stockText: String { Self.stockText(available: isAvailable, stockCount: stockCount) }
+
     /// The same rule in SQL, for queries over `product` aliased `p`.
     static let availableSQL = "(p.active AND p.inStock AND (p.stockCount IS NULL OR p.stockCount > 0))"
 }

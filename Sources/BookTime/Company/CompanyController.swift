@@ -7,6 +7,7 @@ struct CompanyController {
     let views: Views
     let mail: MailSettings
     let catalogVersion: CatalogVersionTracker
+    let currency: Currency
     let limits: AuthRateLimits
     /// Contact messages waiting in the outbox for customer service past which new ones are
     /// refused (the mail server is down, or someone is flooding the form): the shop's own
@@ -27,15 +28,44 @@ struct CompanyController {
             let productCount: Int
         }
 
+        /// A row of books under a heading that links to the whole list.
+        struct Shelf {
+            let heading: String
+            let url: String
+            let products: [ProductCardView]
+        }
+
         let tags: [TagLink]
+        let newArrivals: [ProductCardView]
+        let shelves: [Shelf]
+        /// Where "Add to basket" on a card comes back to.
+        let currentURL = Routes.home
     }
 
-    /// Django's `TemplateView(template_name="home.html")`, plus the catalogue's subjects.
+    /// Books on the home page: the newest, then a shelf for each of the largest subjects.
+    static let newArrivalCount = 6
+    static let shelfCount = 3
+    static let booksPerShelf = 4
+
+    /// Django's `TemplateView(template_name="home.html")`, plus the catalogue: new arrivals, a
+    /// few books of the largest subjects, and every subject.
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let version = catalogVersion.current
         return try await views.renderCached("company_home", key: "v\(version)", request: request, context: context) {
-            let tags = try await db.catalog.tagSummaries().map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
-            return HomePage(tags: tags)
+            let summaries = try await db.catalog.tagSummaries()
+            let tags = summaries.map { HomePage.TagLink(name: $0.name, url: Routes.products(tag: $0.slug), productCount: $0.productCount) }
+            let newArrivals = try await db.catalog.newestProducts(limit: Self.newArrivalCount).map { ProductCardView($0, currency: currency) }
+            var shelves: [HomePage.Shelf] = []
+            // Each book once on the page: a shelf skips books already shown above it.
+            var shown = Set(newArrivals.map(\.productID))
+            for summary in summaries.sorted(by: { ($0.productCount, $1.name) > ($1.productCount, $0.name) }).prefix(Self.shelfCount) {
+                guard let tag = try await db.catalog.activeTag(slug: summary.slug), let tagID = tag.id else { continue }
+                let cards = try await db.catalog.productsTagged(tagID, limit: Self.booksPerShelf, excluding: shown)
+                guard !cards.isEmpty else { continue }
+                shown.formUnion(cards.map(\.id))
+                shelves.append(.init(heading: tag.name, url: Routes.products(tag: tag.slug), products: cards.map { ProductCardView($0, currency: currency) }))
+            }
+            return HomePage(tags: tags, newArrivals: newArrivals, shelves: shelves)
         }
     }
 

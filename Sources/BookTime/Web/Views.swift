@@ -244,6 +244,7 @@ struct LayoutContext {
         self.title = title.map { "\($0) · BookTime" } ?? "BookTime"
         self.navigation = [
             NavItem(label: "Home", url: Routes.home, current: path == Routes.home),
+            NavItem(label: "Books", url: Routes.allProducts, current: [Routes.Pattern.products, Routes.Pattern.product].contains { path.hasPrefix($0.prefix) }),
             NavItem(label: "About us", url: Routes.aboutUs, current: path == Routes.aboutUs),
             NavItem(label: "Contact us", url: Routes.contactUs, current: path == Routes.contactUs),
         ]

@@ -39,7 +39,7 @@ enum ShopFixtures {
 
     static func basketCount(_ browser: TestBrowser) async throws -> Int {
         let html = try await browser.get("/about-us/").text
-        return Int(html.firstMatch(of: /(\d+) items? in basket/).map { String($0.1) } ?? "") ?? -1
+        return Int(html.firstMatch(of: /data-basket-count>(\d+) items?</).map { String($0.1) } ?? "") ?? -1
     }
 
     static func orderCount(_ db: AppDatabase) async throws -> Int {
