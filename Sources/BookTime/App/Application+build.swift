@@ -33,7 +33,8 @@ public func buildApplication(
     }
     // Django's admin checks: a declaration that names a column the schema lacks stops the start.
     try await db.reader.read { db in try AdminSchema.check(config.adminSites.flatMap(\.models) + OrderDashboard.models, db) }
-    let views = try Views(themeDirectory: config.themeDirectory, logger: logger)
+    let publicURL = PublicURL(config.resolvedPublicURL)
+    let views = try Views(themeDirectory: config.themeDirectory, publicURL: publicURL, logger: logger)
     let signer = CookieSigner(secret: try db.secretKey())
     let sessionStore = SQLitePersistDriver(db: db, logger: logger)
     let transport = try mailTransport ?? config.smtpURL.map { SMTPTransport(configuration: try SMTPConfiguration(url: $0)) }
@@ -42,7 +43,6 @@ public func buildApplication(
     let sessionConfiguration = AccountSessions.middlewareConfiguration(secure: config.behindHTTPSProxy)
     let accountSessions = AccountSessions(db: db, signer: signer, persist: sessionStore, configuration: sessionConfiguration)
     let authLimits = AuthRateLimits(config: config)
-    let publicURL = PublicURL(config.resolvedPublicURL)
     let basketReads = BasketReads(db: db)
     let addressBook = AddressReads(db: db)
 
@@ -68,6 +68,7 @@ public func buildApplication(
     StaticController(views: views).addRoutes(to: router)
     CompanyController(db: db, views: views, mail: config.mail, catalogVersion: catalogVersion, currency: config.currency, limits: authLimits).addRoutes(to: router)
     CatalogController(db: db, views: views, currency: config.currency, catalogVersion: catalogVersion).addRoutes(to: router)
+    SitemapController(db: db, catalogVersion: catalogVersion, publicURL: publicURL).addRoutes(to: router)
     AccountsController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)
         .addRoutes(to: router)
     PasswordResetController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)

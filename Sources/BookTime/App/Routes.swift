@@ -62,6 +62,15 @@ public enum Routes {
     public static let readyz = "/readyz"
     public static let metrics = "/metrics"
     public static let favicon = "/favicon.ico"
+    /// For search engines: every book and subject, and what not to crawl.
+    public static let sitemap = "/sitemap.xml"
+    public static let robots = "/robots.txt"
+    /// What crawlers are asked to leave alone: the back offices, people's own pages, forms,
+    /// searches and the APIs.
+    static let notForCrawlers = [
+        ownersAdmin, officeAdmin, dispatchAdmin, orderDashboard, customerService, basket, addToBasket, "/order/", orders, account,
+        addressList, loginPath, signupPath, logout, passwordReset, search, api, "/mobile-api/", mobileApp, "/ws/",
+    ]
 
     public static let signupPath = "/signup/"
     public static let loginPath = "/login/"

@@ -19,7 +19,7 @@ struct CatalogController {
         router.get(Routes.Pattern.cover.routerPath, use: cover)
     }
 
-    struct ListPage {
+    struct ListPage: PageMetaProviding {
         let title: String
         let heading: String
         let tagDescription: String?
@@ -31,6 +31,7 @@ struct CatalogController {
         let pagination: PaginationView
         /// Where "Add to basket" on a card comes back to (this page).
         let currentURL: String
+        let meta: PageMeta
     }
 
     /// Django's `ProductListView`: `all` or a tag slug; unknown tag → 404; `?page=` past the end →
@@ -56,8 +57,10 @@ struct CatalogController {
         }
         let page = try await db.catalog.productPage(tagID: tag?.id, page: pageNumber, pageSize: Self.pageSize, options: options)
         let heading = tag?.name ?? "All books"
+        let description = tag.flatMap { $0.description.isEmpty ? nil : PageMeta.summary($0.description) }
+            ?? "\(heading == "All books" ? "All the books" : "Books in \(heading)") at BookTime: \(ListToolbarView.count(page.totalCount, "title")), sent to your door."
         return ListPage(
-            title: heading, heading: heading,
+            title: page.page > 1 ? "\(heading) (page \(page.page))" : heading, heading: heading,
             tagDescription: tag.flatMap { $0.description.isEmpty ? nil : $0.description },
             breadcrumbs: BreadcrumbsView(tag == nil ? [] : [("Books", Routes.allProducts)], current: heading),
             toolbar: ListToolbarView(
@@ -69,11 +72,13 @@ struct CatalogController {
             pagination: PaginationView(page: page.page, pageCount: page.pageCount, totalCount: page.totalCount, noun: "book") {
                 Routes.products(tag: tagSlug, page: $0, options: options)
             },
-            currentURL: Routes.products(tag: tagSlug, page: page.page, options: options)
+            currentURL: Routes.products(tag: tagSlug, page: page.page, options: options),
+            // Sorted and filtered copies of a list are the same list to a search engine.
+            meta: PageMeta(description: description, canonicalPath: Routes.products(tag: tagSlug, page: page.page))
         )
     }
 
-    struct DetailPage {
+    struct DetailPage: PageMetaProviding {
         struct Picture {
             let imageURL: String
             let thumbnailURL: String
@@ -105,6 +110,7 @@ struct CatalogController {
         let related: [ProductCardView]
         /// Where "Add to basket" on a related title's card comes back to.
         let currentURL: String
+        let meta: PageMeta
     }
 
     /// Django's product `DetailView`; inactive products are not found.
@@ -139,11 +145,12 @@ struct CatalogController {
             ),
             relatedHeading: related.isEmpty ? nil : subject.map { "More in \($0.name)" },
             related: related.map { ProductCardView($0, currency: currency) },
-            currentURL: Routes.product(slug: product.slug)
+            currentURL: Routes.product(slug: product.slug),
+            meta: ProductStructuredData.meta(product: product, picturePath: pictures.first?.imageURL, tags: detail.tags, currency: currency, publicURL: views.publicURL.current)
         )
     }
 
-    struct SearchPage {
+    struct SearchPage: PageMetaProviding {
         struct Hit {
             let card: ProductCardView
             let nameHTML: String
@@ -160,6 +167,8 @@ struct CatalogController {
         let advice: String
         let pagination: PaginationView
         let currentURL: String
+        /// Result pages are not search results themselves.
+        var meta: PageMeta { PageMeta(description: "Search BookTime's catalogue by title, author or subject.", canonicalPath: Routes.search, noIndex: true) }
     }
 
     /// `/search/?q=`: FTS5, ranked, with highlighted fragments; empty or odd queries find nothing.

@@ -71,7 +71,13 @@ struct CompanyController {
 
     /// Django's `TemplateView(template_name="about_us.html")`.
     @Sendable func aboutUs(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await views.renderCached("company_about_us", key: "", title: "About us", request: request, context: context) { [String: String]() }
+        try await views.renderCached("company_about_us", key: "", title: "About us", request: request, context: context) {
+            AboutPage()
+        }
+    }
+
+    struct AboutPage: PageMetaProviding {
+        let meta = PageMeta(description: "Who we are: BookTime is a small independent bookshop run by readers, selling classics in print since the first order.")
     }
 
     /// Django's `ContactUsView` (a `FormView`): an empty form; a signed-in customer's email is
@@ -148,11 +154,12 @@ struct ContactForm: Equatable {
         )
     }
 
-    struct Page {
+    struct Page: PageMetaProviding {
         let name: FieldView
         let email: FieldView
         let message: FieldView
         let hasErrors: Bool
+        var meta: PageMeta { PageMeta(description: "Write to BookTime's booksellers about a book or an order: we answer by email, usually the same day.") }
     }
 
     static func page(for validator: FormValidator, signedInEmail: String?) -> Page {

@@ -25,10 +25,16 @@ public final class Views: Sendable {
     let files: ResourceFiles
     let logger: Logger
     let cache: PageCache
+    /// The shop's address, for canonical URLs and link previews.
+    let publicURL: PublicURL
     private let snapshot: Mutex<Snapshot>
 
-    public init(themeDirectory: String? = nil, cache: PageCache = PageCache(), logger: Logger = Logger(label: "booktime.views")) throws {
+    public init(
+        themeDirectory: String? = nil, cache: PageCache = PageCache(), publicURL: PublicURL = PublicURL("http://localhost:8000"),
+        logger: Logger = Logger(label: "booktime.views")
+    ) throws {
         self.files = ResourceFiles(themeDirectory: themeDirectory)
+        self.publicURL = publicURL
         self.logger = logger
         self.cache = cache
         self.snapshot = Mutex(try Self.load(files, generation: 0))
@@ -75,7 +81,7 @@ public final class Views: Sendable {
         _ template: String, page: Any = [String: String](), title: String? = nil,
         request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
     ) -> Response {
-        let layout = LayoutContext(title: title, path: request.uri.path, assets: assets)
+        let layout = LayoutContext(title: title, path: request.uri.path, assets: assets, meta: (page as? PageMetaProviding)?.meta, publicURL: publicURL.current)
         let html = renderHTML(template, data: RenderData(layout: layout, page: page))
         return htmlResponse(CachedPage(html: html), request: request, context: context, status: status)
     }
@@ -95,7 +101,9 @@ public final class Views: Sendable {
             return htmlResponse(cached, request: request, context: context, status: .ok)
         }
         let data = try await page()
-        let layout = LayoutContext(title: title, path: request.uri.path, assets: snapshot.assets)
+        let layout = LayoutContext(
+            title: title, path: request.uri.path, assets: snapshot.assets, meta: (data as? PageMetaProviding)?.meta, publicURL: publicURL.current
+        )
         var rendered = CachedPage(html: renderHTML(template, data: RenderData(layout: layout, page: data)))
         rendered.anonymousAccountHTML = accountHTML(user: nil, request: request, context: context)
         rendered.prepareGzip()
@@ -178,6 +186,12 @@ extension LayoutContext: MustacheParent {
         case "basketCount": basketCount
         case "accountHTML": accountHTML
         case "year": year
+        case "description": meta.description
+        case "noIndex": meta.noIndex
+        case "openGraphType": meta.openGraphType
+        case "canonicalURL": canonicalURL
+        case "imageURL": imageURL
+        case "structuredDataJSON": meta.structuredDataJSON
         default: nil
         }
     }
@@ -234,14 +248,22 @@ struct LayoutContext {
     let appScriptURL: String
     let faviconURL: String
     let year: Int
+    let meta: PageMeta
+    /// Absolute: the public URL and the page's canonical path.
+    let canonicalURL: String
+    let imageURL: String?
 
     /// The UTC year, from the epoch seconds (no Calendar per request).
     static func currentYear(_ date: Date = Date()) -> Int {
         utcYearMonth(date).year
     }
 
-    init(title: String?, path: String, assets: StaticAssets) {
+    init(title: String?, path: String, assets: StaticAssets, meta: PageMeta? = nil, publicURL: String = "") {
         self.title = title.map { "\($0) · BookTime" } ?? "BookTime"
+        let meta = meta ?? PageMeta()
+        self.meta = meta
+        self.canonicalURL = publicURL + (meta.canonicalPath ?? path)
+        self.imageURL = meta.imagePath.map { publicURL + $0 }
         self.navigation = [
             NavItem(label: "Home", url: Routes.home, current: path == Routes.home),
             NavItem(label: "Books", url: Routes.allProducts, current: [Routes.Pattern.products, Routes.Pattern.product].contains { path.hasPrefix($0.prefix) }),
