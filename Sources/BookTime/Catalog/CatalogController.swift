@@ -165,6 +165,9 @@ struct CatalogController {
         let hits: [Hit]
         let noHits: Bool
         let advice: String
+        /// "Did you mean <a>…</a>?": the respelt query and its link.
+        let suggestion: String?
+        let suggestionURL: String?
         let pagination: PaginationView
         let currentURL: String
         /// Result pages are not search results themselves.
@@ -212,6 +215,8 @@ struct CatalogController {
             hits: result.hits.map { .init(card: ProductCardView($0.card, currency: currency), nameHTML: $0.nameHTML, snippetHTML: $0.snippetHTML) },
             noHits: !query.isEmpty && result.hits.isEmpty,
             advice: Self.advice(query: query, options: options),
+            suggestion: result.suggestion,
+            suggestionURL: result.suggestion.map { Routes.search(query: $0) },
             pagination: PaginationView(page: result.page, pageCount: pageCount, totalCount: result.totalCount, noun: "result") {
                 Routes.search(query: query, page: $0, options: options)
             },

@@ -162,6 +162,8 @@ extension CatalogStore {
         public var page: Int
         /// Subjects among all the matches (whatever subject is chosen), most matches first.
         public var subjects: [TagSummary] = []
+        /// "Did you mean …": a query that finds books, when this one found none.
+        public var suggestion: String?
     }
 
     /// The search's statements (`:pattern`, `:subject`, `:limit`, `:offset`), by what `options` ask.
@@ -202,15 +204,18 @@ extension CatalogStore {
     /// Full-text search with prefix matching, ranked by bm25 (name and author weigh most) unless
     /// `options` sorts otherwise, narrowed to a subject and to what is in stock when asked.
     ///
-    /// The visitor's words become an FTS5 pattern through GRDB (`matchingAllPrefixesIn`), so no
-    /// input can produce an FTS syntax error; a query with no searchable word finds nothing.
+    /// The visitor's words become an FTS5 pattern (`SearchQuery`: prefixes, and multi-word subjects
+    /// as phrases), so no input can produce an FTS syntax error; a query with no searchable word
+    /// finds nothing. When nothing matches, `suggestion` may offer a respelt query.
     public func search(_ query: String, page: Int, pageSize: Int) async throws -> SearchResult {
         try await search(query, page: page, pageSize: pageSize, options: ListOptions(sort: .relevance))
     }
 
     func search(_ query: String, page: Int, pageSize: Int, options: ListOptions) async throws -> SearchResult {
-        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: String(query.prefix(200))) else { return SearchResult(hits: [], totalCount: 0, page: 1) }
+        guard !SearchQuery(query).isEmpty else { return SearchResult(hits: [], totalCount: 0, page: 1) }
         return try await db.reader.read { db in
+            let subjects = try String.fetchAll(db, sql: "SELECT name FROM productTag WHERE active = 1 AND name LIKE '% %'")
+            guard let pattern = try SearchQuery(query, subjects: subjects).pattern(db) else { return SearchResult(hits: [], totalCount: 0, page: 1) }
             var arguments: StatementArguments = ["pattern": pattern]
             if let subject = options.subject { arguments += ["subject": subject] }
             let total = try Int.fetchOne(db, sql: SearchSQL.count(options), arguments: arguments) ?? 0
@@ -219,7 +224,7 @@ extension CatalogStore {
             let cards = try ProductCard.fetchAll(
                 db, sql: SearchSQL.page(options), arguments: arguments + ["limit": pageSize, "offset": pager.offset]
             )
-            let subjects = try TagSummary.fetchAll(db, sql: SearchSQL.subjects(options), arguments: ["pattern": pattern])
+            let subjectCounts = try TagSummary.fetchAll(db, sql: SearchSQL.subjects(options), arguments: ["pattern": pattern])
             var marked: [Int64: (String, String)] = [:]
             if !cards.isEmpty {
                 let ids = cards.map(\.id)
@@ -227,7 +232,7 @@ extension CatalogStore {
                     db,
                     sql: """
                         SELECT rowid, highlight(productSearch, 0, char(2), char(3)) AS nameMarked,
-                            snippet(productSearch, -1, char(2), char(3), '…', 24) AS snippetMarked
+                            snippet(productSearch, 2, char(2), char(3), '…', 24) AS snippetMarked
                         FROM productSearch WHERE productSearch MATCH ? AND rowid IN (\(databaseQuestionMarks(count: ids.count)))
                         """,
                     arguments: StatementArguments([pattern.databaseValue] + ids.map(\.databaseValue))
@@ -241,7 +246,8 @@ extension CatalogStore {
                     snippetHTML: Self.markedToHTML(marked[card.id]?.1 ?? "")
                 )
             }
-            return SearchResult(hits: hits, totalCount: total, page: pager.page, subjects: subjects)
+            let suggestion = total == 0 && options.subject == nil && !options.inStockOnly ? try SearchSuggestion.suggestion(for: query, db) : nil
+            return SearchResult(hits: hits, totalCount: total, page: pager.page, subjects: subjectCounts, suggestion: suggestion)
         }
     }
 

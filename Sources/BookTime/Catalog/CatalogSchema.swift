@@ -189,4 +189,10 @@ enum CatalogSchema {
             )
         }
     }
+
+    /// Migration `0022_search_vocabulary`: the search index's terms, with how many books hold
+    /// each, as a table (SQLite's `fts5vocab`; nothing is stored): "Did you mean …" reads it.
+    static func createSearchVocabulary(_ db: Database) throws {
+        try db.execute(sql: "CREATE VIRTUAL TABLE productSearchVocabulary USING fts5vocab(productSearch, 'row')")
+    }
 }

@@ -120,6 +120,10 @@ enum Migrations {
             try ChatSchema.create(db)
         }
 
+        migrator.registerMigration("0022_search_vocabulary") { db in
+            try CatalogSchema.createSearchVocabulary(db)
+        }
+
         return migrator
     }()
 
