@@ -70,6 +70,10 @@ struct AdminFieldView {
             isInput = true
             inputType = "number"
             if let foreignLabel { display = foreignLabel }
+        case .isbn:
+            isInput = true
+            inputType = "text"
+            maxLength = 17
         case .email:
             isInput = true
             inputType = "email"

@@ -36,6 +36,8 @@ enum AdminFieldKind: Sendable {
     /// Rows of another table linked through a link table (a product's tags, a user's groups).
     case manyToMany(AdminManyToMany)
     /// An email address, normalised as sign-up does.
+    /// ISBN-10 or -13, checked and kept as digits; empty allowed.
+    case isbn
     case email
     /// A new password: never shown, never trimmed; only a model's `create` reads it.
     case password

@@ -117,6 +117,10 @@ enum AdminValues {
         case .foreignKey:
             guard let id = Int64(text), id > 0 else { return .failure(text.isEmpty ? .required : .invalidChoice) }
             return .success(id.databaseValue)
+        case .isbn:
+            guard !text.isEmpty else { return .success("".databaseValue) }
+            guard let isbn = ISBN.normalized(text) else { return .failure(.message(ISBN.problem)) }
+            return .success(isbn.databaseValue)
         case .email:
             guard !text.isEmpty else { return .failure(.required) }
             guard let email = EmailAddress.normalize(text) else { return .failure(.message("Enter a valid email address.")) }

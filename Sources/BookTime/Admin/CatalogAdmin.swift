@@ -7,18 +7,23 @@ enum CatalogAdmin {
         var model = AdminModel(
             name: "product", label: "Product", plural: "Products", table: "product", titleSQL: "t.name",
             columns: [
+                AdminColumn(
+                    name: "picture", label: "Picture",
+                    sql: "(SELECT i.thumbnailHash FROM productImage i WHERE i.productId = t.id ORDER BY i.position, i.id LIMIT 1)", format: .thumbnail
+                ),
                 AdminColumn(name: "name", label: "Name", sql: "t.name"),
-                AdminColumn(name: "slug", label: "Slug", sql: "t.slug"),
-                AdminColumn(name: "in_stock", label: "In stock", sql: "t.inStock", format: .boolean),
-                AdminColumn(name: "stock_count", label: "Copies", sql: "t.stockCount"),
+                AdminColumn(name: "author", label: "Author", sql: "t.author"),
                 AdminColumn(name: "price", label: "Price", sql: "t.price", format: .money),
+                AdminColumn(name: "stock_count", label: "Copies", sql: "t.stockCount"),
+                AdminColumn(name: "in_stock", label: "In stock", sql: "t.inStock", format: .boolean),
+                AdminColumn(name: "active", label: "Active", sql: "t.active", format: .boolean),
             ],
             filters: [
                 .boolean(name: "active", label: "Active", sql: "t.active"),
                 .boolean(name: "in_stock", label: "In stock", sql: "t.inStock"),
                 .dateRange(name: "date_updated", label: "Date updated", sql: "t.dateUpdated"),
             ],
-            search: ["t.name"],
+            search: ["t.name", "t.author", "t.isbn"],
             defaultOrder: "t.name"
         )
         model.fields = [
@@ -37,6 +42,12 @@ enum CatalogAdmin {
                 name: "stock_count", column: "stockCount", label: "Copies in stock", kind: .optionalInteger(0...1_000_000),
                 help: "Left empty, copies are not counted and “In stock” alone decides."
             ),
+            AdminField(name: "isbn", column: "isbn", label: "ISBN", kind: .isbn, help: "Optional: 10 or 13 digits, hyphens allowed."),
+            AdminField(
+                name: "format", column: "format", label: "Format", kind: .text(maxLength: BookDetails.formatMaxLength, required: false),
+                help: "Optional, as customers should read it: Paperback, Hardback, …"
+            ),
+            AdminField(name: "page_count", column: "pageCount", label: "Pages", kind: .optionalInteger(BookDetails.pageCountRange)),
             AdminField(name: "date_updated", column: "dateUpdated", label: "Date updated", kind: .dateTime),
         ]
         model.ownerOnly = ["name", "slug"]
@@ -66,7 +77,7 @@ enum CatalogAdmin {
         case .dispatch:
             // DispatchersProductAdmin: "in stock" is all a dispatcher changes.
             model.permissions = [.view, .change]
-            model.readOnly = ["author", "description", "price", "tags", "active", "stock_count"]
+            model.readOnly = ["author", "description", "price", "tags", "active", "stock_count", "isbn", "format", "page_count"]
             images.readOnly = ["position"]
         }
         model.inlines = [images]

@@ -91,6 +91,11 @@ struct CatalogController {
             let url: String
         }
 
+        struct Fact {
+            let label: String
+            let value: String
+        }
+
         let title: String
         let productID: Int64
         let name: String
@@ -99,6 +104,8 @@ struct CatalogController {
         let priceText: String
         let paragraphs: [String]
         let tags: [TagLink]
+        /// ISBN, format, pages: those the shop has filled in.
+        let facts: [Fact]
         let pictures: [Picture]
         let hasSeveralPictures: Bool
         let mainImageURL: String
@@ -137,7 +144,10 @@ struct CatalogController {
         return DetailPage(
             title: product.name, productID: id, name: product.name, author: product.author, hasAuthor: !product.author.isEmpty,
             priceText: currency.format(product.price), paragraphs: paragraphs(product.description),
-            tags: detail.tags.map { .init(name: $0.name, url: Routes.products(tag: $0.slug)) }, pictures: pictures, hasSeveralPictures: pictures.count > 1,
+            tags: detail.tags.map { .init(name: $0.name, url: Routes.products(tag: $0.slug)) },
+            facts: [("ISBN", product.isbn), ("Format", product.format), ("Pages", product.pageCount.map(String.init) ?? "")]
+                .filter { !$0.1.isEmpty }.map { DetailPage.Fact(label: $0.0, value: $0.1) },
+            pictures: pictures, hasSeveralPictures: pictures.count > 1,
             mainImageURL: pictures.first?.imageURL ?? Routes.cover(slug: product.slug),
             stockText: product.stockText, canBuy: product.isAvailable,
             breadcrumbs: BreadcrumbsView(

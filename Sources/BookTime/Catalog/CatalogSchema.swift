@@ -195,4 +195,13 @@ enum CatalogSchema {
     static func createSearchVocabulary(_ db: Database) throws {
         try db.execute(sql: "CREATE VIRTUAL TABLE productSearchVocabulary USING fts5vocab(productSearch, 'row')")
     }
+
+    /// Migration `0023_book_details`: optional ISBN, format and page count.
+    static func addBookDetails(_ db: Database) throws {
+        try db.alter(table: "product") { table in
+            table.add(column: "isbn", .text).notNull().defaults(to: "")
+            table.add(column: "format", .text).notNull().defaults(to: "")
+            table.add(column: "pageCount", .integer)
+        }
+    }
 }

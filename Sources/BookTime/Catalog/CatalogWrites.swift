@@ -10,8 +10,14 @@ public struct ProductInput: Sendable, Equatable {
     public var tags: [String]
     public var active: Bool
     public var inStock: Bool
+    /// On import, an empty detail leaves the product's own alone.
+    public var details: BookDetails
 
-    public init(name: String, author: String = "", description: String = "", price: Int, tags: [String] = [], active: Bool = true, inStock: Bool = true) {
+    public init(
+        name: String, author: String = "", description: String = "", price: Int, tags: [String] = [], active: Bool = true, inStock: Bool = true,
+        details: BookDetails = BookDetails()
+    ) {
+        self.details = details
         self.name = name
         self.author = author
         self.description = description
@@ -33,7 +39,7 @@ extension CatalogStore {
         let slug = try Slug.unique(Slug.make(input.name)) { try Product.filter(Product.Columns.slug == $0).fetchCount(db) > 0 }
         var product = Product(
             name: input.name, slug: slug, author: input.author, description: input.description, price: input.price,
-            active: input.active, inStock: input.inStock
+            active: input.active, inStock: input.inStock, details: input.details
         )
         try product.insert(db)
         try setTags(input.tags, of: product.id!, db)

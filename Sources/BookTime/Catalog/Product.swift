@@ -16,11 +16,18 @@ public struct Product: Codable, Sendable, Equatable, Identifiable {
     /// Copies left, when the shop counts them; nil means not tracked (`inStock` alone decides).
     public var stockCount: Int?
     public var dateUpdated: Date
+    /// `BookDetails`' columns: "" or nil when not given.
+    public var isbn: String
+    public var format: String
+    public var pageCount: Int?
 
     public init(
         id: Int64? = nil, name: String, slug: String, author: String = "", description: String = "", price: Int,
-        active: Bool = true, inStock: Bool = true, stockCount: Int? = nil, dateUpdated: Date = .now
+        active: Bool = true, inStock: Bool = true, stockCount: Int? = nil, dateUpdated: Date = .now, details: BookDetails = BookDetails()
     ) {
+        self.isbn = details.isbn
+        self.format = details.format
+        self.pageCount = details.pageCount
         self.id = id
         self.name = name
         self.slug = slug

@@ -3,9 +3,9 @@ import GRDB
 import Logging
 
 /// The book's `import_data` command: `name,description,tags,image_filename,price`, tags split by `|`
-/// (plus an optional `author` column). Re-importing updates products by name and changes only what
-/// the file says: a missing `author` column or an empty author, description, tags or image cell
-/// leaves that field as it is. Bad rows are reported with their line number and skipped.
+/// (plus optional `author`, `isbn`, `format` and `pages` columns). Re-importing updates products by
+/// name and changes only what the file says: a missing optional column or an empty author,
+/// description, tags, image, ISBN, format or pages cell leaves that field as it is. Bad rows are reported with their line number and skipped.
 ///
 /// Rows are written in batches (one transaction each, `batchSize` rows), every row in a savepoint
 /// of its own, so a row that fails leaves nothing behind and a crash never leaves a half-written
@@ -177,10 +177,27 @@ public struct ProductImport {
         guard author.count <= 200 else { throw RowProblem(message: "the author is longer than 200 characters") }
         let description = (row["description"] ?? "").trimmedForImport
         guard description.count <= 20_000 else { throw RowProblem(message: "the description is longer than 20,000 characters") }
+        var details = BookDetails()
+        let isbnText = (row["isbn"] ?? "").trimmedForImport
+        if !isbnText.isEmpty {
+            guard let isbn = ISBN.normalized(isbnText) else { throw RowProblem(message: "the ISBN \(isbnText.debugDescription) is not valid") }
+            details.isbn = isbn
+        }
+        details.format = (row["format"] ?? "").trimmedForImport
+        guard details.format.count <= BookDetails.formatMaxLength else {
+            throw RowProblem(message: "the format is longer than \(BookDetails.formatMaxLength) characters")
+        }
+        let pagesText = (row["pages"] ?? "").trimmedForImport
+        if !pagesText.isEmpty {
+            guard let pages = Int(pagesText), BookDetails.pageCountRange.contains(pages) else {
+                throw RowProblem(message: "the page count \(pagesText.debugDescription) is not a number from 1 to \(BookDetails.pageCountRange.upperBound)")
+            }
+            details.pageCount = pages
+        }
         var seen = Set<String>()
         let uniqueTags = tags.filter { seen.insert(ImportCatalogue.key($0)).inserted }
         return (
-            ProductInput(name: name, author: author, description: description, price: price, tags: uniqueTags),
+            ProductInput(name: name, author: author, description: description, price: price, tags: uniqueTags, details: details),
             (row["image_filename"] ?? "").trimmedForImport
         )
     }
@@ -224,14 +241,17 @@ public struct ProductImport {
         let now = DatabaseDate(.now)
         // `name` is NOCASE: the import matches names in any case, through product_on_name.
         let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, name, author, description, price FROM product WHERE name = ?"), arguments: [input.name]
+            db.cachedStatement(sql: "SELECT id, name, author, description, price, isbn, format, pageCount FROM product WHERE name = ?"), arguments: [input.name]
         )
         let (tagIDs, tagsCreated) = try catalogue.tagIDs(for: input.tags, db)
         guard let existing else {
             let slug = catalogue.newProductSlug(for: input.name)
             try db.cachedStatement(
-                sql: "INSERT INTO product (name, slug, author, description, price, active, inStock, dateUpdated) VALUES (?, ?, ?, ?, ?, 1, 1, ?)"
-            ).execute(arguments: [input.name, slug, input.author, input.description, input.price, now])
+                sql: """
+                    INSERT INTO product (name, slug, author, description, price, active, inStock, dateUpdated, isbn, format, pageCount)
+                    VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [input.name, slug, input.author, input.description, input.price, now, input.details.isbn, input.details.format, input.details.pageCount])
             let id = db.lastInsertedRowID
             let link = try db.cachedStatement(sql: "INSERT INTO productTagLink (productId, productTagId) VALUES (?, ?)")
             for tagID in tagIDs { try link.execute(arguments: [id, tagID]) }
@@ -259,6 +279,16 @@ public struct ProductImport {
             changes.append("description")
             assignments.append("description = ?")
             arguments += [input.description]
+        }
+        for (label, column, value) in [
+            ("ISBN", "isbn", input.details.isbn.isEmpty ? nil : input.details.isbn.databaseValue),
+            ("format", "format", input.details.format.isEmpty ? nil : input.details.format.databaseValue),
+            ("pages", "pageCount", input.details.pageCount?.databaseValue),
+        ] {
+            guard let value, value != (existing[column] as DatabaseValue) else { continue }
+            changes.append(label)
+            assignments.append("\(column) = ?")
+            arguments += [value]
         }
         if !assignments.isEmpty {
             try db.execute(sql: "UPDATE product SET \(assignments.joined(separator: ", ")), dateUpdated = ? WHERE id = ?", arguments: arguments + [now, id])

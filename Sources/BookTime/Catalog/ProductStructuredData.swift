@@ -28,6 +28,7 @@ enum ProductStructuredData {
         ]
         if !product.author.isEmpty { data["brand"] = ["@type": "Brand", "name": product.author] }
         if !tags.isEmpty { data["category"] = tags.map(\.name).joined(separator: ", ") }
+        if product.isbn.count == 13 { data["gtin13"] = product.isbn }
         return PageMeta(
             description: description, canonicalPath: Routes.product(slug: product.slug), openGraphType: "product", imagePath: picturePath,
             structuredData: data

@@ -124,6 +124,10 @@ enum Migrations {
             try CatalogSchema.createSearchVocabulary(db)
         }
 
+        migrator.registerMigration("0023_book_details") { db in
+            try CatalogSchema.addBookDetails(db)
+        }
+
         return migrator
     }()
 

@@ -19,7 +19,7 @@ import Testing
         let test = try TestDatabase()
         var product = CatalogAdmin.product(for: .owners)
         product.fields[0] = AdminField(name: "name", column: "title", label: "Name", kind: .text(maxLength: 200))
-        product.columns.append(AdminColumn(name: "isbn", label: "ISBN", sql: "t.isbn"))
+        product.columns.append(AdminColumn(name: "barcode", label: "Barcode", sql: "t.barcode"))
         product.touch = ["updatedOn"]
         var order = OrderAdmin.order(for: .dispatch)
         order.scope = "t.state = 20"
@@ -28,7 +28,7 @@ import Testing
             try AdminSchema.problems(in: brokenProduct, db) + AdminSchema.problems(in: brokenOrder, db)
         }
         #expect(problems.contains("product (product): field name names product.title, which does not exist"))
-        #expect(problems.contains { $0.hasPrefix("product (product): column isbn does not prepare: no such column: t.isbn") })
+        #expect(problems.contains { $0.hasPrefix("product (product): column barcode does not prepare: no such column: t.barcode") })
         #expect(problems.contains("product (product): a date column names product.updatedOn, which does not exist"))
         #expect(problems.contains { $0.hasPrefix("order (shopOrder): the scope does not prepare") })
         #expect(problems.count == 4)
@@ -39,13 +39,13 @@ import Testing
 
     @Test func aMismatchStopsTheServerStarting() async throws {
         var product = CatalogAdmin.product(for: .owners)
-        product.fields.append(AdminField(name: "isbn", column: "isbn", label: "ISBN", kind: .text(maxLength: 13)))
+        product.fields.append(AdminField(name: "barcode", column: "barcode", label: "Barcode", kind: .text(maxLength: 13)))
         var sites = AdminSite.all
         sites[0] = sites[0].with(models: sites[0].models + [product])
         let started = await #expect(throws: AdminSchema.Mismatch.self) {
             try await withTestApp(configure: { $0.adminSites = sites }) { _, _ in }
         }
-        #expect(started?.description.contains("field isbn names product.isbn") == true)
+        #expect(started?.description.contains("field barcode names product.barcode") == true)
     }
 
     @Test func deleteRulesComeFromTheForeignKeys() async throws {

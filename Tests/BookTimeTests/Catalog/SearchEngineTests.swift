@@ -98,7 +98,7 @@ import Testing
             #expect(response.text.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?>"#))
             // A new book shows in the next sitemap (kept per catalogue version).
             try await db.catalog.createProduct(ProductInput(name: "Emma", price: 500))
-            #expect(try await browser.get(Routes.sitemap).text.contains("https://books.example/product/emma/"))
+            #expect(try await PageCacheTests.eventually { try await browser.get(Routes.sitemap).text.contains("https://books.example/product/emma/") })
         }
     }
 
