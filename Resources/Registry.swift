@@ -54,6 +54,7 @@ public enum EmbeddedResources {
         "templates/admin_confirm.mustache": PackageResources.admin_confirm_mustache,
         "templates/admin_log.mustache": PackageResources.admin_log_mustache,
         "templates/admin_backups.mustache": PackageResources.admin_backups_mustache,
+        "templates/admin_settings.mustache": PackageResources.admin_settings_mustache,
         "templates/partial_admin_control.mustache": PackageResources.partial_admin_control_mustache,
         "templates/admin_invoice.mustache": PackageResources.admin_invoice_mustache,
         "templates/admin_report.mustache": PackageResources.admin_report_mustache,

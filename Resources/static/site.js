@@ -124,7 +124,41 @@ function enhanceAddToBasket(root) {
   }
 }
 
+// The basket saves a changed quantity by itself: the form is posted in the background and the
+// page's content is replaced by the answer (new totals, messages), keeping the focus where it was.
+// Without JavaScript the "Update basket" button does the same.
+function enhanceBasketAutoUpdate(root) {
+  const form = root.querySelector("form.basket-form");
+  if (!form) return;
+  for (const button of form.querySelectorAll("[data-update-basket]")) button.classList.add("visually-hidden");
+  let timer = null;
+  form.addEventListener("change", (event) => {
+    if (!event.target.matches("input.quantity-input")) return;
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const focusedID = document.activeElement && document.activeElement.id;
+      try {
+        const response = await fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" });
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = page.querySelector("main");
+        if (!fresh) throw new Error("no page");
+        document.querySelector("main").replaceChildren(...fresh.childNodes);
+        for (const count of document.querySelectorAll("[data-basket-count]")) {
+          const updated = page.querySelector("[data-basket-count]");
+          if (updated) count.textContent = updated.textContent;
+        }
+        enhancePlusMinus(document);
+        enhanceBasketAutoUpdate(document);
+        if (focusedID && document.getElementById(focusedID)) document.getElementById(focusedID).focus();
+      } catch (error) {
+        form.submit();
+      }
+    }, 400);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  enhanceBasketAutoUpdate(document);
   enhanceSubmitOnChange(document);
   enhanceAddToBasket(document);
   enhanceSelectAll(document);

@@ -33,7 +33,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "How many backups to keep, newest first (env BOOKTIME_BACKUP_KEEP, default 7).")
     var backupKeep: Int?
 
+    @Option(name: .long, help: "What delivery costs, e.g. 3.50, until an owner sets it in the back office (env BOOKTIME_DELIVERY_CHARGE, default 0).")
+    var deliveryCharge: String?
+
+    @Option(name: .long, help: "Orders of this much or more travel free, e.g. 30.00 (env BOOKTIME_FREE_DELIVERY_FROM; off by default).")
+    var freeDeliveryFrom: String?
+
     func validate() throws {
+        for (flag, value) in [("--delivery-charge", deliveryCharge), ("--free-delivery-from", freeDeliveryFrom)] {
+            if let value, Currency.parseMinorUnits(value).map({ $0 < 0 }) ?? true {
+                throw ValidationError("\(flag) must be an amount such as 3.50, not '\(value)'.")
+            }
+        }
         if let port, !(0...65535).contains(port) {
             throw ValidationError("--port must be between 0 and 65535, not \(port).")
         }
@@ -62,6 +73,8 @@ struct Serve: AsyncParsableCommand {
         if let backupDir { config.backupDirectory = backupDir }
         if let every = backupEvery.flatMap(parseDuration) { config.backupEvery = every }
         if let backupKeep { config.backupKeep = backupKeep }
+        if let charge = deliveryCharge.flatMap(Currency.parseMinorUnits) { config.delivery.charge = charge }
+        if let freeFrom = freeDeliveryFrom.flatMap(Currency.parseMinorUnits) { config.delivery.freeFrom = freeFrom }
 
         try await explained {
             // Refuse bad settings before a first run creates anything.

@@ -17,6 +17,8 @@ struct AdminController {
     /// Scheduled backups (owners' site): where they go and how the last one went.
     var backupSettings: BackupSettings? = nil
     var backupStatus: BackupStatus? = nil
+    /// Delivery rate and low-stock level (owners change them on the settings page).
+    var shopSettings: ShopSettings? = nil
 
     func addRoutes(to router: Router<AppRequestContext>) {
         typealias Pattern = AdminSite.Pattern
@@ -28,6 +30,8 @@ struct AdminController {
             group.get(Pattern.log.routerPath, use: log)
             group.get(Pattern.backups.routerPath, use: backups)
             group.get(Pattern.backup.routerPath, use: downloadBackup)
+            group.get(Pattern.settings.routerPath, use: settings)
+            group.post(Pattern.settings.routerPath, use: settings)
         }
         if site.hasInvoices { group.get(Pattern.invoice.routerPath, use: invoice) }
         if site.hasReports {
@@ -71,7 +75,10 @@ struct AdminController {
                 IndexPage.Entry(label: "Orders per day", url: site.ordersPerDayURL, addURL: nil),
                 IndexPage.Entry(label: "Most bought products", url: site.mostBoughtProductsURL, addURL: nil),
             ] : []
-        if site.kind == .owners { reports.append(IndexPage.Entry(label: "Backups", url: site.backupsURL, addURL: nil)) }
+        if site.kind == .owners {
+            reports.append(IndexPage.Entry(label: "Backups", url: site.backupsURL, addURL: nil))
+            reports.append(IndexPage.Entry(label: "Shop settings", url: site.settingsURL, addURL: nil))
+        }
         let page = IndexPage(site: AdminSiteView(site, actor: actor), models: entries, reports: reports)
         return views.render("admin_index", page: page, title: "Site administration | \(site.header)", request: request, context: context)
     }

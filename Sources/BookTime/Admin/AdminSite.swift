@@ -33,6 +33,7 @@ struct AdminSite: Sendable {
         static let log: RoutePattern = "/log/"
         static let backups: RoutePattern = "/backups/"
         static let backup: RoutePattern = "/backups/{file}"
+        static let settings: RoutePattern = "/settings/"
         static let invoice: RoutePattern = "/invoice/{order}/"
         static let ordersPerDay: RoutePattern = "/orders_per_day/"
         static let mostBoughtProducts: RoutePattern = "/most_bought_products/"
@@ -47,6 +48,7 @@ struct AdminSite: Sendable {
     var loginURL: String { prefix + Pattern.login.pattern }
     var logURL: String { prefix + Pattern.log.pattern }
     var backupsURL: String { prefix + Pattern.backups.pattern }
+    var settingsURL: String { prefix + Pattern.settings.pattern }
     func backupURL(name: String) -> String { prefix + Pattern.backup.path(["file": name]) }
     var ordersPerDayURL: String { prefix + Pattern.ordersPerDay.pattern }
     var mostBoughtProductsURL: String { prefix + Pattern.mostBoughtProducts.pattern }

@@ -16,7 +16,7 @@ struct Invoice {
     let sellerAddress: [String]
     let billing: [String]
     let lines: [Line]
-    let totalText: String
+    let totals: TotalsView
     /// "Paid" once the order was marked paid; otherwise the book's request to pay.
     let paymentNote: String
     let pdfURL: String
@@ -34,7 +34,7 @@ struct Invoice {
         lines = charged.map {
             Line(name: $0.productName, quantity: $0.quantity, priceText: currency.format($0.unitPrice), lineTotalText: currency.format($0.lineTotal))
         }
-        totalText = currency.format(charged.reduce(0) { $0 + $1.lineTotal })
+        totals = TotalsView(OrderTotals(subtotal: charged.reduce(0) { $0 + $1.lineTotal }, delivery: order.deliveryCharge), currency: currency)
         let paid = detail.history.contains { $0.orderLineId == nil && $0.toStatus == OrderStatus.paid.rawValue }
         paymentNote = paid ? "Paid" : "Please pay within 30 days"
         pdfURL = url + "?format=pdf"
@@ -91,8 +91,16 @@ struct Invoice {
         }
         pdf.line(x1: left, y1: y + 10, x2: right, y2: y + 10)
         y -= 6
+        if totals.showsDelivery {
+            pdf.text("Books", x: left, y: y, size: 11)
+            pdf.rightAlignedText(totals.subtotalText, right: right, y: y, size: 11)
+            y -= 18
+            pdf.text("Delivery", x: left, y: y, size: 11)
+            pdf.rightAlignedText(totals.deliveryText, right: right, y: y, size: 11)
+            y -= 18
+        }
         pdf.text("Total", x: left, y: y, size: 11, font: .bold)
-        pdf.rightAlignedText(totalText, right: right, y: y, size: 11, font: .bold)
+        pdf.rightAlignedText(totals.totalText, right: right, y: y, size: 11, font: .bold)
         y -= 40
         if y < 80 {
             pdf.newPage()

@@ -13,6 +13,8 @@ public struct AppConfiguration: Sendable {
     public var mail = MailSettings()
     /// The seller named on invoices.
     public var seller = SellerSettings()
+    /// Delivery charge and free-delivery threshold until an owner saves others in the back office.
+    public var delivery = DeliveryRate()
     /// Prices are stored in this currency's minor units.
     public var currency: Currency = .gbp
     /// Trust `X-Forwarded-Proto: https` from a reverse proxy: secure cookies and HSTS.
@@ -96,6 +98,18 @@ public struct AppConfiguration: Sendable {
         if let name = environment["BOOKTIME_SELLER_NAME"], !name.isEmpty { config.seller.name = name }
         if let address = environment["BOOKTIME_SELLER_ADDRESS"], !address.isEmpty {
             config.seller.addressLines = SellerSettings.addressLines(from: address)
+        }
+        if let value = environment["BOOKTIME_DELIVERY_CHARGE"], !value.isEmpty {
+            guard let amount = Currency.parseMinorUnits(value), amount >= 0 else {
+                throw ConfigurationError(description: "BOOKTIME_DELIVERY_CHARGE must be an amount such as 3.50, not '\(value)'.")
+            }
+            config.delivery.charge = amount
+        }
+        if let value = environment["BOOKTIME_FREE_DELIVERY_FROM"], !value.isEmpty {
+            guard let amount = Currency.parseMinorUnits(value), amount >= 0 else {
+                throw ConfigurationError(description: "BOOKTIME_FREE_DELIVERY_FROM must be an amount such as 30.00, not '\(value)'.")
+            }
+            config.delivery.freeFrom = amount
         }
         if let value = environment["BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE"], !value.isEmpty {
             guard let number = Int(value), number > 0 else {

@@ -74,9 +74,10 @@ public func buildApplication(
     PasswordResetController(db: db, views: views, sessions: accountSessions, limits: authLimits, mail: config.mail, publicURL: publicURL)
         .addRoutes(to: router)
     AddressController(db: db, addressBook: addressBook, views: views).addRoutes(to: router)
-    BasketController(db: db, baskets: basketReads, views: views, currency: config.currency).addRoutes(to: router)
+    let shopSettings = try ShopSettings(db: db, configuredDelivery: config.delivery)
+    BasketController(db: db, baskets: basketReads, views: views, currency: config.currency, settings: shopSettings).addRoutes(to: router)
     let orderEmail = OrderEmailSettings(mail: config.mail, publicURL: publicURL, currency: config.currency)
-    CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: orderEmail).addRoutes(to: router)
+    CheckoutController(db: db, baskets: basketReads, addressBook: addressBook, views: views, email: orderEmail, settings: shopSettings).addRoutes(to: router)
     OrdersController(db: db, views: views, currency: config.currency, changes: OrderChanges(db: db)).addRoutes(to: router)
     let chatHub = ChatHub(limits: config.chat, logger: logger)
     HealthController(
@@ -90,7 +91,8 @@ public func buildApplication(
     for site in config.adminSites {
         AdminController(
             site: site, store: AdminStore(db: db, orderEmail: orderEmail), views: views, currency: config.currency, seller: config.seller,
-            signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits), backupSettings: config.backups, backupStatus: backupStatus
+            signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits), backupSettings: config.backups, backupStatus: backupStatus,
+            shopSettings: shopSettings
         ).addRoutes(to: router)
     }
     OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)

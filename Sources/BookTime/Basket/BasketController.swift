@@ -7,6 +7,7 @@ struct BasketController {
     let baskets: BasketReads
     let views: Views
     let currency: Currency
+    let settings: ShopSettings
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post(RouterPath(Routes.addToBasket), use: addToBasket)
@@ -71,12 +72,13 @@ struct BasketController {
         var items: [BasketItem] = []
         if let basket = context.basket { items = try await baskets.items(basketID: basket.id) }
         let signedIn = context.currentUser != nil
+        let rate = settings.delivery
         // Rendered once per basket content; reloads and returns to the page come from memory.
         return try await views.renderCached(
-            "basket_basket", key: BasketPage.cacheKey(items: items, signedIn: signedIn), title: "Basket",
+            "basket_basket", key: BasketPage.cacheKey(items: items, signedIn: signedIn, delivery: rate), title: "Basket",
             request: request, context: context, cache: baskets.pages
         ) {
-            BasketPage(items: items, errors: [], signedIn: signedIn, currency: currency)
+            BasketPage(items: items, errors: [], signedIn: signedIn, currency: currency, delivery: rate)
         }
     }
 
@@ -104,7 +106,7 @@ struct BasketController {
     private func renderBasket(
         items: [BasketItem], errors: [String], request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
     ) -> Response {
-        let page = BasketPage(items: items, errors: errors, signedIn: context.currentUser != nil, currency: currency)
+        let page = BasketPage(items: items, errors: errors, signedIn: context.currentUser != nil, currency: currency, delivery: settings.delivery)
         return views.render("basket_basket", page: page, title: "Basket", request: request, context: context, status: status)
     }
 }

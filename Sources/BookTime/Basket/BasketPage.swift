@@ -17,7 +17,9 @@ struct BasketPage {
     }
 
     let lines: [Line]
-    let totalText: String
+    let totals: TotalsView
+    /// "Free delivery on orders of £30.00 or more."
+    let deliveryNote: String?
     let errors: [String]
     let signedIn: Bool
     let anyUnavailable: Bool
@@ -25,7 +27,7 @@ struct BasketPage {
     let signupURL = Routes.signup(next: Routes.addressSelect)
     let loginURL = Routes.login(next: Routes.addressSelect)
 
-    init(items: [BasketItem], errors: [String], signedIn: Bool, currency: Currency) {
+    init(items: [BasketItem], errors: [String], signedIn: Bool, currency: Currency, delivery: DeliveryRate = DeliveryRate()) {
         self.lines = items.map { item in
             Line(
                 lineID: item.lineId, name: item.name, productURL: Routes.product(slug: item.slug),
@@ -34,15 +36,19 @@ struct BasketPage {
                 lineTotalText: currency.format(item.lineTotal), unavailable: !item.available
             )
         }
-        self.totalText = currency.format(items.reduce(0) { $0 + $1.lineTotal })
+        let subtotal = items.reduce(0) { $0 + $1.lineTotal }
+        self.totals = TotalsView(
+            OrderTotals(subtotal: subtotal, delivery: delivery.charge(forSubtotal: subtotal)), currency: currency, shopChargesDelivery: delivery.chargesAnything
+        )
+        self.deliveryNote = delivery.freeDeliveryNote(currency)
         self.errors = errors
         self.signedIn = signedIn
         self.anyUnavailable = items.contains { !$0.available }
     }
 
     /// Everything the page shows, as a cache key (strings length-prefixed, so no two baskets meet).
-    static func cacheKey(items: [BasketItem], signedIn: Bool) -> String {
-        var key = signedIn ? "in" : "out"
+    static func cacheKey(items: [BasketItem], signedIn: Bool, delivery: DeliveryRate = DeliveryRate()) -> String {
+        var key = (signedIn ? "in" : "out") + "|\(delivery.charge)/\(delivery.freeFrom ?? -1)"
         for item in items {
             key += "|\(item.lineId)/\(item.productId)/\(item.quantity)/\(item.price)/\(item.available)/\(item.thumbnailHash ?? "-")"
             key += "/\(item.slug.utf8.count):\(item.slug)/\(item.name.utf8.count):\(item.name)"
@@ -56,7 +62,8 @@ extension BasketPage: MustacheParent {
     func child(named key: String) -> Any? {
         switch key {
         case "lines": lines
-        case "totalText": totalText
+        case "totals": totals
+        case "deliveryNote": deliveryNote
         case "errors": errors
         case "signedIn": signedIn
         case "anyUnavailable": anyUnavailable

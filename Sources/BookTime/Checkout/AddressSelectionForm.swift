@@ -36,14 +36,18 @@ struct AddressSelectionForm {
     /// What is being bought: the basket's lines and the total the order will have.
     struct Review {
         let lines: [ReviewLine]
-        let totalText: String
+        let totals: TotalsView
         let itemsText: String
 
-        init(items: [BasketItem], currency: Currency) {
+        init(items: [BasketItem], currency: Currency, delivery: DeliveryRate = DeliveryRate()) {
             lines = items.map {
                 ReviewLine(name: $0.name, quantity: $0.quantity, unitPriceText: currency.format($0.price), lineTotalText: currency.format($0.lineTotal))
             }
-            totalText = currency.format(items.reduce(0) { $0 + $1.lineTotal })
+            let subtotal = items.reduce(0) { $0 + $1.lineTotal }
+            totals = TotalsView(
+                OrderTotals(subtotal: subtotal, delivery: delivery.charge(forSubtotal: subtotal)), currency: currency,
+                shopChargesDelivery: delivery.chargesAnything
+            )
             itemsText = LayoutContext.itemCount(items.reduce(0) { $0 + $1.quantity })
         }
     }

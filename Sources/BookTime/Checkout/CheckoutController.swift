@@ -8,6 +8,7 @@ struct CheckoutController {
     let addressBook: AddressReads
     let views: Views
     let email: OrderEmailSettings
+    let settings: ShopSettings
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group().add(middleware: RequireRoleMiddleware())
@@ -28,7 +29,7 @@ struct CheckoutController {
 
     /// The basket as it will be ordered, shown above "Place order".
     private func review(_ basketID: Int64) async throws -> AddressSelectionForm.Review {
-        AddressSelectionForm.Review(items: try await baskets.items(basketID: basketID), currency: email.currency)
+        AddressSelectionForm.Review(items: try await baskets.items(basketID: basketID), currency: email.currency, delivery: settings.delivery)
     }
 
     @Sendable func placeOrder(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -54,7 +55,7 @@ struct CheckoutController {
             do {
                 let order = try await db.orders.placeOrder(
                     basketID: basket.id, userID: userID, billingAddressID: choice.billingAddressID,
-                    shippingAddressID: choice.shippingAddressID, email: email, keepingIn: baskets
+                    shippingAddressID: choice.shippingAddressID, email: email, delivery: settings.delivery, keepingIn: baskets
                 )
                 // The session still names the basket, now submitted: it reads as no basket.
                 context.logger.info("Order \(order.number) placed from basket_id=\(basket.id)")

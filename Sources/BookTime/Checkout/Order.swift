@@ -58,6 +58,8 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
     public var shippingCountry = ""
     public var dateAdded: Date
     public var dateUpdated: Date
+    /// Delivery as charged when the order was placed.
+    public var deliveryCharge = 0
 
     public init(userId: Int64, basketId: Int64?, billing: Address, shipping: Address, now: Date = .now) {
         self.userId = userId
@@ -164,6 +166,7 @@ extension Order: ListedColumnsRecord {
         WrittenColumn(CodingKeys.shippingCountry.stringValue) { $0.shippingCountry },
         WrittenColumn(CodingKeys.dateAdded.stringValue) { DatabaseDate($0.dateAdded) },
         WrittenColumn(CodingKeys.dateUpdated.stringValue) { DatabaseDate($0.dateUpdated) },
+        WrittenColumn(CodingKeys.deliveryCharge.stringValue) { $0.deliveryCharge },
     ]
 }
 

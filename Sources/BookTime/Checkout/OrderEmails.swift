@@ -52,7 +52,7 @@ enum OrderEmail {
         let intro: String
         let number: String
         let lines: [Line]
-        let totalText: String
+        let totals: TotalsView
         let shipping: [String]
         let billing: [String]
         let orderURL: String
@@ -91,7 +91,7 @@ enum OrderEmail {
                     lineTotalText: currency.format($0.lineTotal)
                 )
             },
-            totalText: currency.format(lines.reduce(0) { $0 + $1.lineTotal }),
+            totals: TotalsView(OrderTotals(subtotal: lines.reduce(0) { $0 + $1.lineTotal }, delivery: order.deliveryCharge), currency: currency),
             shipping: order.shipping.linesWithName, billing: order.billing.linesWithName,
             orderURL: "\(settings.publicURL)\(Routes.order(id: order.id ?? 0))"
         )
@@ -139,7 +139,7 @@ extension OrderEmail.Content: MustacheParent {
         case "intro": intro
         case "number": number
         case "lines": lines
-        case "totalText": totalText
+        case "totals": totals
         case "shipping": shipping
         case "billing": billing
         case "orderURL": orderURL

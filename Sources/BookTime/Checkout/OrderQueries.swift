@@ -27,7 +27,8 @@ public struct OrderDetail: Sendable, Equatable {
     public var order: Order
     public var lines: [OrderLineItem]
     public var history: [OrderHistoryEntry]
-    public var total: Int { lines.reduce(0) { $0 + $1.lineTotal } }
+    public var totals: OrderTotals { OrderTotals(subtotal: lines.reduce(0) { $0 + $1.lineTotal }, delivery: order.deliveryCharge) }
+    public var total: Int { totals.total }
 }
 
 /// The database side of orders: placing them, reading them, changing their statuses through `OrderWorkflow`.
@@ -64,7 +65,7 @@ extension OrderStore {
             items[orderID, default: []].append("\(row["quantity"] as Int) x \(row["name"] as String)")
             totals[orderID, default: 0] += row["amount"] as Int
         }
-        return orders.map { OrderSummary(order: $0, items: items[$0.id ?? 0] ?? [], total: totals[$0.id ?? 0] ?? 0) }
+        return orders.map { OrderSummary(order: $0, items: items[$0.id ?? 0] ?? [], total: (totals[$0.id ?? 0] ?? 0) + $0.deliveryCharge) }
     }
 
     /// The first picture's thumbnail of each of the user's orders that has one, by order id.

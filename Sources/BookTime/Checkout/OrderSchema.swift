@@ -73,4 +73,12 @@ enum OrderSchema {
                 """
         )
     }
+
+    /// Migration `0024_order_delivery_charge`: what the order paid for delivery, a snapshot like
+    /// its prices (0 for every order placed before).
+    static func addDeliveryCharge(_ db: Database) throws {
+        try db.alter(table: "shopOrder") { table in
+            table.add(column: "deliveryCharge", .integer).notNull().defaults(to: 0)
+        }
+    }
 }

@@ -113,7 +113,7 @@ struct OrderPage {
     let date: String
     let status: String
     let lines: [Line]
-    let totalText: String
+    let totals: TotalsView
     let billing: AddressLines
     let shipping: AddressLines
     let history: [Change]
@@ -133,7 +133,7 @@ struct OrderPage {
                 unitPriceText: currency.format($0.unitPrice), lineTotalText: currency.format($0.lineTotal), status: $0.status.label
             )
         }
-        totalText = currency.format(detail.total)
+        totals = TotalsView(detail.totals, currency: currency)
         billing = AddressLines(lines: order.billing.linesWithName)
         shipping = AddressLines(lines: order.shipping.linesWithName)
         let names = Dictionary(detail.lines.map { ($0.id, $0.productName) }, uniquingKeysWith: { first, _ in first })

@@ -20,8 +20,8 @@ public enum CheckoutError: Error, Equatable, CustomStringConvertible {
 extension OrderStore {
     /// The book's `Basket.create_order`, in one write transaction: checks every product is still
     /// available (and that enough counted copies remain), takes the copies from stock, creates the
-    /// order with address snapshots and one line per title at today's price, submits the basket and
-    /// queues the confirmation email. SQLite runs one writer at a time, so concurrent checkouts
+    /// order with address snapshots, one line per title at today's price and the delivery charge
+    /// that applies to them, submits the basket and queues the confirmation email. SQLite runs one writer at a time, so concurrent checkouts
     /// of the last copy cannot both pass the stock check.
     ///
     /// A basket that already became an order (a double click, a second tab, a retried request)
@@ -29,7 +29,7 @@ extension OrderStore {
     /// is left in memory for the customer's next request.
     func placeOrder(
         basketID: Int64, userID: Int64, billingAddressID: Int64, shippingAddressID: Int64, email: OrderEmailSettings,
-        now: Date = .now, keepingIn baskets: BasketReads? = nil
+        delivery: DeliveryRate = DeliveryRate(), now: Date = .now, keepingIn baskets: BasketReads? = nil
     ) async throws -> Order {
         // Every order runs this: cached statements only (building a query-interface request and
         // preparing its statement costs several times running it).
@@ -73,6 +73,7 @@ extension OrderStore {
             }
 
             var order = Order(userId: userID, basketId: basketID, billing: billing, shipping: shipping, now: now)
+            order.deliveryCharge = delivery.charge(forSubtotal: lines.reduce(0) { $0 + $1.quantity * (products[$1.productId]?.price ?? 0) })
             try order.insertFast(db)
             guard let orderID = order.id else { throw CheckoutError.emptyBasket }
             for line in lines {

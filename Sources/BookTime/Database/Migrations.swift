@@ -128,6 +128,10 @@ enum Migrations {
             try CatalogSchema.addBookDetails(db)
         }
 
+        migrator.registerMigration("0024_order_delivery_charge") { db in
+            try OrderSchema.addDeliveryCharge(db)
+        }
+
         return migrator
     }()
 

@@ -13,8 +13,9 @@ import Testing
     static let item = BasketItem(lineId: 7, productId: 3, quantity: 2, name: "Emma", slug: "emma", price: 1250, available: true, thumbnailHash: "abc")
 
     @Test func basketPageAnswersEveryField() throws {
-        let page = BasketPage(items: [Self.item], errors: ["x"], signedIn: true, currency: .gbp)
+        let page = BasketPage(items: [Self.item], errors: ["x"], signedIn: true, currency: .gbp, delivery: DeliveryRate(charge: 350, freeFrom: 3000))
         #expect(Self.unanswered(page) == [])
+        #expect(Self.unanswered(page.totals) == [])
         let line = try #require(page.lines.first)
         #expect(Self.unanswered(line) == [])
         #expect(line.child(named: "lineTotalText") as? String == "£25.00")
@@ -24,17 +25,19 @@ import Testing
     @Test func orderEmailContentAnswersEveryField() throws {
         let line = OrderEmail.Content.Line(name: "Emma", quantity: 2, unitPriceText: "£7.99", lineTotalText: "£15.98")
         let content = OrderEmail.Content(
-            subject: "s", heading: "h", intro: "i", number: "BT1", lines: [line], totalText: "£15.98", shipping: ["a"], billing: ["b"],
+            subject: "s", heading: "h", intro: "i", number: "BT1", lines: [line],
+            totals: TotalsView(OrderTotals(subtotal: 1598, delivery: 350), currency: .gbp), shipping: ["a"], billing: ["b"],
             orderURL: "http://shop/orders/1/"
         )
         #expect(Self.unanswered(content) == [])
         #expect(Self.unanswered(line) == [])
+        #expect(Self.unanswered(content.totals) == [])
     }
 
     @Test func basketPageRendersThroughTheLookups() throws {
         var library = MustacheLibrary()
         try library.register(
-            "{{#lines}}{{name}}={{quantity}}x{{unitPriceText}}/{{lineTotalText}}{{#hasThumbnail}}+{{/hasThumbnail}}{{/lines}} {{totalText}}",
+            "{{#lines}}{{name}}={{quantity}}x{{unitPriceText}}/{{lineTotalText}}{{#hasThumbnail}}+{{/hasThumbnail}}{{/lines}} {{totals.totalText}}",
             named: "t"
         )
         let page = BasketPage(items: [Self.item], errors: [], signedIn: false, currency: .gbp)
