@@ -62,6 +62,8 @@ struct AdminController {
         let site: AdminSiteView
         let models: [Entry]
         let reports: [Entry]
+        /// Today's figures and what waits, on the sites with reports (owners, office).
+        let dashboard: AdminDashboardView?
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -79,7 +81,14 @@ struct AdminController {
             reports.append(IndexPage.Entry(label: "Backups", url: site.backupsURL, addURL: nil))
             reports.append(IndexPage.Entry(label: "Shop settings", url: site.settingsURL, addURL: nil))
         }
-        let page = IndexPage(site: AdminSiteView(site, actor: actor), models: entries, reports: reports)
+        var dashboard: AdminDashboardView?
+        if site.hasReports {
+            let threshold = shopSettings?.current.lowStockThreshold ?? ShopSettings.defaultLowStockThreshold
+            dashboard = AdminDashboardView(
+                try await store.dashboard(lowStockThreshold: threshold), site: site, currency: currency, lowStockThreshold: threshold
+            )
+        }
+        let page = IndexPage(site: AdminSiteView(site, actor: actor), models: entries, reports: reports, dashboard: dashboard)
         return views.render("admin_index", page: page, title: "Site administration | \(site.header)", request: request, context: context)
     }
 

@@ -77,6 +77,8 @@ struct AdminListPage {
     let hasErrors: Bool
     /// The list's current query, so a POST can come back to the same view.
     let queryString: String
+    /// `AdminModel.listNotice`: a banner above the list.
+    let notice: String?
     let filters: [Filter]
     let headers: [Header]
     let editableHeaders: [String]
@@ -97,6 +99,7 @@ struct AdminListPage {
         self.site = AdminSiteView(site, actor: actor)
         modelLabel = model.label
         modelPlural = model.plural
+        notice = model.listNotice
         addURL = model.can(.add) ? site.addURL(model) : nil
         listURL = site.listURL(model)
         hasSearch = !model.search.isEmpty

@@ -185,6 +185,8 @@ struct AdminModel: Sendable {
     var addDefaults: [String] = []
     /// The change page takes image uploads for this record (products).
     var acceptsImages = false
+    /// Said above the list, for a condition of this installation (mail not being sent).
+    var listNotice: String? = nil
     /// What is wrong with a saved record that the form still accepts (a product nobody can buy),
     /// said after a save and on its change page, with the field that fixes it.
     var warning: (@Sendable (Database, Int64) throws -> AdminWarning?)? = nil

@@ -59,4 +59,14 @@ enum OutboxAdmin {
         model.permissions = [.view, .change]
         return model
     }()
+
+    /// Without `BOOKTIME_SMTP_URL` nothing leaves the shop: the outbox says so above its list.
+    static func explainingUnsentMail(_ model: AdminModel) -> AdminModel {
+        guard model.table == OutboxEmail.databaseTableName else { return model }
+        var model = model
+        model.listNotice = """
+            Mail is queued here and not sent: no mail server is set. Start the shop with             BOOKTIME_SMTP_URL=smtp://user:password@mail.example:587 (or smtps://… on port 465) and the queue goes out, oldest first.
+            """
+        return model
+    }
 }

@@ -88,7 +88,8 @@ public func buildApplication(
     MobileAppController(views: views).addRoutes(to: router)
     let chatSocket = ChatSocket(db: db, hub: chatHub, gate: ChatGate(db: db, sessions: accountSessions, trustForwardedHost: config.behindHTTPSProxy))
     let backupStatus = BackupStatus()
-    for site in config.adminSites {
+    for var site in config.adminSites {
+        if transport == nil { site = site.with(models: site.models.map(OutboxAdmin.explainingUnsentMail)) }
         AdminController(
             site: site, store: AdminStore(db: db, orderEmail: orderEmail), views: views, currency: config.currency, seller: config.seller,
             signIn: SignIn(db: db, sessions: accountSessions, limits: authLimits), backupSettings: config.backups, backupStatus: backupStatus,
