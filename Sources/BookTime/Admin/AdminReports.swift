@@ -6,71 +6,121 @@ import Hummingbird
 enum AdminReports {
     static let periods = [30, 60, 90]
 
-    /// Orders per UTC day over the last `days` days, every day present (zero when quiet).
-    static func ordersPerDay(_ db: AppDatabase, days: Int = 180, now: Date = .now) async throws -> [(label: String, value: Int)] {
+    /// Orders and revenue per UTC day over the last `days` days, every day present (zero when
+    /// quiet). Revenue is what the orders charge: lines not cancelled, and delivery.
+    static func ordersPerDay(_ db: AppDatabase, days: Int = 180, now: Date = .now) async throws -> [(day: String, orders: Int, revenue: Int)] {
         let since = now.addingTimeInterval(-Double(days) * 86_400)
         let counts = try await db.reader.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT date(dateAdded) AS day, COUNT(*) AS count FROM shopOrder WHERE dateAdded > ? GROUP BY day",
+                db,
+                sql: """
+                    SELECT date(o.dateAdded) AS day, COUNT(*) AS count, SUM(\(AdminDashboard.orderTotalSQL)) AS revenue
+                    FROM shopOrder o WHERE o.dateAdded > ? GROUP BY day
+                    """,
                 arguments: [since]
-            ).reduce(into: [String: Int]()) { $0[$1["day"]] = $1["count"] }
+            ).reduce(into: [String: (Int, Int)]()) { $0[$1["day"]] = ($1["count"], $1["revenue"]) }
         }
         return (0..<days).reversed().map { back in
             let day = utcISODay(now.addingTimeInterval(-Double(back) * 86_400))
-            return (day, counts[day] ?? 0)
+            return (day, counts[day]?.0 ?? 0, counts[day]?.1 ?? 0)
         }
     }
 
-    /// Copies sold per product in orders of the last `days` days.
-    static func mostBoughtProducts(_ db: AppDatabase, days: Int, now: Date = .now) async throws -> [(label: String, value: Int)] {
+    /// How "Most bought" ranks: by copies sold or by the money they brought.
+    enum Ranking: String, CaseIterable {
+        case copies, revenue
+    }
+
+    /// Copies sold and revenue per product in orders of the last `days` days (cancelled lines
+    /// left out), the top 40 by `ranking`.
+    static func mostBoughtProducts(_ db: AppDatabase, days: Int, by ranking: Ranking = .copies, now: Date = .now) async throws
+        -> [(name: String, copies: Int, revenue: Int)]
+    {
         let since = now.addingTimeInterval(-Double(days) * 86_400)
+        let order = ranking == .copies ? "copies DESC, revenue DESC" : "revenue DESC, copies DESC"
         return try await db.reader.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.name AS name, SUM(l.quantity) AS count FROM orderLine l
+                    SELECT p.name AS name, SUM(l.quantity) AS copies, SUM(l.quantity * l.unitPrice) AS revenue FROM orderLine l
                     JOIN shopOrder o ON o.id = l.orderId JOIN product p ON p.id = l.productId
-                    WHERE o.dateAdded > ? GROUP BY l.productId ORDER BY count DESC, p.name LIMIT 40
+                    WHERE o.dateAdded > ? AND l.status != ? GROUP BY l.productId ORDER BY \(order), p.name LIMIT 40
                     """,
-                arguments: [since]
-            ).map { ($0["name"], $0["count"]) }
+                arguments: [since, OrderLineStatus.cancelled]
+            ).map { ($0["name"], $0["copies"], $0["revenue"]) }
         }
     }
 
     struct Page {
         struct Row {
+            let cells: [String]
+        }
+
+        struct Choice {
             let label: String
-            let value: Int
+            let url: String
+            let current: Bool
         }
 
         let site: AdminSiteView
         let heading: String
-        let chartSVG: String?
-        let xLabel: String
-        let yLabel: String
+        let charts: [String]
+        let columns: [String]
         let rows: [Row]
         let hasRows: Bool
         let periods: [AdminFieldView.Option]
         let hasPeriods: Bool
+        let rankings: [Choice]
+        let ranking: String
         let formURL: String
+        let csvURL: String
+    }
+
+    /// The report's table as a CSV download.
+    static func csvResponse(name: String, columns: [String], rows: [[String]]) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\(name).csv"],
+            body: .init(byteBuffer: ByteBuffer(string: CSV.document(header: columns, rows: rows)))
+        )
+    }
+
+    /// `?format=csv` or the page.
+    static func wantsCSV(_ request: Request) throws -> Bool {
+        switch request.uri.queryParameters["format"].map(String.init) {
+        case nil, "html": false
+        case "csv": true
+        default: throw HTTPError(.badRequest, message: "Reports come as format=html or format=csv.")
+        }
     }
 }
 
 extension AdminController {
     @Sendable func ordersPerDay(_ request: Request, context: AppRequestContext) async throws -> Response {
         let actor = try actor(context)
-        let bars = try await AdminReports.ordersPerDay(store.db)
-        let chart = BarChart(title: "Orders per day", xLabel: "Day", yLabel: "No of orders", bars: bars, labelEvery: 15)
+        let days = try await AdminReports.ordersPerDay(store.db)
+        let columns = ["Day", "No of orders", "Revenue"]
+        let quiet = days.filter { $0.orders > 0 }
+        if try AdminReports.wantsCSV(request) {
+            return AdminReports.csvResponse(
+                name: "orders-per-day", columns: ["Day", "Orders", "Revenue"], rows: quiet.map { [$0.day, String($0.orders), Currency.plain($0.revenue)] }
+            )
+        }
+        let orders = BarChart(title: "Orders per day", xLabel: "Day", yLabel: "No of orders", bars: days.map { ($0.day, $0.orders) }, labelEvery: 15)
+        var revenue = BarChart(title: "Revenue per day", xLabel: "Day", yLabel: "Revenue", bars: days.map { ($0.day, $0.revenue) }, labelEvery: 15)
+        revenue.format = currency.format
         let page = AdminReports.Page(
-            site: AdminSiteView(site, actor: actor), heading: "Orders per day", chartSVG: chart.svg(id: "orders-per-day"),
-            xLabel: "Day", yLabel: "No of orders", rows: bars.filter { $0.value > 0 }.map { .init(label: $0.label, value: $0.value) },
-            hasRows: bars.contains { $0.value > 0 }, periods: [], hasPeriods: false, formURL: ""
+            site: AdminSiteView(site, actor: actor), heading: "Orders per day",
+            charts: [orders.svg(id: "orders-per-day"), revenue.svg(id: "revenue-per-day")], columns: columns,
+            rows: quiet.map { .init(cells: [$0.day, String($0.orders), currency.format($0.revenue)]) }, hasRows: !quiet.isEmpty,
+            periods: [], hasPeriods: false, rankings: [], ranking: "", formURL: "", csvURL: site.ordersPerDayURL + "?format=csv"
         )
         return views.render("admin_report", page: page, title: "Orders per day | \(site.header)", request: request, context: context)
     }
 
     /// The period comes as `?period=30|60|90` (or posted, as in the book); without one, the
-    /// shortest, so the page opens on a chart that holds today's orders.
+    /// shortest, so the page opens on a chart that holds today's orders. `?by=revenue` ranks by
+    /// money instead of copies.
     @Sendable func mostBoughtProducts(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let actor = try actor(context)
@@ -83,15 +133,36 @@ extension AdminController {
             }
             period = days
         }
-        let bars = try await AdminReports.mostBoughtProducts(store.db, days: period)
-        context.logger.info("most_bought_products query: last \(period) days, \(bars.count) products")
-        let chart = BarChart(title: "Most bought products, last \(period) days", xLabel: "Product", yLabel: "No of purchases", bars: bars)
+        var ranking = AdminReports.Ranking.copies
+        if let by = request.uri.queryParameters["by"].map(String.init) {
+            guard let chosenRanking = AdminReports.Ranking(rawValue: by) else { throw HTTPError(.badRequest, message: "Rank by copies or by revenue.") }
+            ranking = chosenRanking
+        }
+        let products = try await AdminReports.mostBoughtProducts(store.db, days: period, by: ranking)
+        context.logger.info("most_bought_products query: last \(period) days, \(products.count) products")
+        let columns = ["Product", "No of purchases", "Revenue"]
+        if try AdminReports.wantsCSV(request) {
+            return AdminReports.csvResponse(
+                name: "most-bought-\(period)-days", columns: ["Product", "Copies", "Revenue"],
+                rows: products.map { [$0.name, String($0.copies), Currency.plain($0.revenue)] }
+            )
+        }
+        var chart = BarChart(
+            title: "Most bought products, last \(period) days", xLabel: "Product", yLabel: ranking == .copies ? "No of purchases" : "Revenue",
+            bars: products.map { ($0.name, ranking == .copies ? $0.copies : $0.revenue) }
+        )
+        if ranking == .revenue { chart.format = currency.format }
+        let base = site.mostBoughtProductsURL + "?period=\(period)"
         let page = AdminReports.Page(
             site: AdminSiteView(site, actor: actor), heading: "Most bought products",
-            chartSVG: bars.isEmpty ? nil : chart.svg(id: "most-bought"), xLabel: "Product", yLabel: "No of purchases",
-            rows: bars.map { .init(label: $0.label, value: $0.value) }, hasRows: !bars.isEmpty,
+            charts: products.isEmpty ? [] : [chart.svg(id: "most-bought")], columns: columns,
+            rows: products.map { .init(cells: [$0.name, String($0.copies), currency.format($0.revenue)]) }, hasRows: !products.isEmpty,
             periods: AdminReports.periods.map { AdminFieldView.Option(value: String($0), label: "\($0) days", selected: $0 == period) },
-            hasPeriods: true, formURL: site.mostBoughtProductsURL
+            hasPeriods: true,
+            rankings: AdminReports.Ranking.allCases.map {
+                .init(label: $0 == .copies ? "By copies" : "By revenue", url: base + "&by=\($0.rawValue)", current: $0 == ranking)
+            },
+            ranking: ranking.rawValue, formURL: site.mostBoughtProductsURL, csvURL: base + "&by=\(ranking.rawValue)&format=csv"
         )
         return views.render("admin_report", page: page, title: "Most bought products | \(site.header)", request: request, context: context)
     }

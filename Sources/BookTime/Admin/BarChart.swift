@@ -8,10 +8,12 @@ struct BarChart {
     let bars: [(label: String, value: Int)]
     /// Every how many bars an x-axis label is written (dates: not all 180 fit).
     var labelEvery = 1
+    /// How values read on the axis and in the bars' titles (money: `Currency.format`).
+    var format: (Int) -> String = { String($0) }
 
     func svg(id: String) -> String {
         let width = 900.0, height = 420.0
-        let left = 60.0, right = 20.0, top = 20.0, bottom = 120.0
+        let left = 80.0, right = 20.0, top = 20.0, bottom = 120.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let maximum = max(bars.map(\.value).max() ?? 0, 1)
         let step = Self.tickStep(maximum)
@@ -28,15 +30,15 @@ struct BarChart {
         while tick <= scaleTop {
             let y = top + plotHeight - plotHeight * Double(tick) / Double(scaleTop)
             svg += ##"<line x1="\##(left)" y1="\##(y)" x2="\##(width - right)" y2="\##(y)" stroke="#ddd"/>"##
-            svg += ##"<text x="\##(left - 8)" y="\##(y + 4)" text-anchor="end" font-size="12">\##(tick)</text>"## + "\n"
+            svg += ##"<text x="\##(left - 8)" y="\##(y + 4)" text-anchor="end" font-size="12">\##(HTML.escape(format(tick)))</text>"## + "\n"
             tick += step
         }
         for (index, bar) in bars.enumerated() {
             let x = left + slot * Double(index) + (slot - barWidth) / 2
             let barHeight = plotHeight * Double(bar.value) / Double(scaleTop)
             let label = HTML.escape(bar.label)
-            svg += ##"<rect x="\##(x)" y="\##(top + plotHeight - barHeight)" width="\##(barWidth)" height="\##(barHeight)" fill="blue">"##
-            svg += "<title>\(label): \(bar.value)</title></rect>\n"
+            svg += ##"<rect x="\##(x)" y="\##(top + plotHeight - barHeight)" width="\##(barWidth)" height="\##(barHeight)" class="chart-bar" fill="#7a2e1f">"##
+            svg += "<title>\(label): \(HTML.escape(format(bar.value)))</title></rect>\n"
             if index % labelEvery == 0 {
                 // Long names are cut on the axis; the bar's title and the table have them whole.
                 let short = HTML.escape(bar.label.count > 24 ? String(bar.label.prefix(23)) + "…" : bar.label)

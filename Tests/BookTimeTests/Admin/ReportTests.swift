@@ -10,7 +10,7 @@ import Testing
     /// Product name → count, from the report's data table.
     static func table(_ html: String) -> [String: Int] {
         var result: [String: Int] = [:]
-        for match in html.matches(of: /<tr><td>([^<]*)<\/td><td>(\d+)<\/td><\/tr>/) { result[String(match.1)] = Int(match.2) }
+        for match in html.matches(of: /<tr><td>([^<]*)<\/td><td>(\d+)<\/td>/) { result[String(match.1)] = Int(match.2) }
         return result
     }
 
@@ -69,11 +69,37 @@ import Testing
             let today = utcISODay(.now)
             let threeDaysAgo = utcISODay(Date.now.addingTimeInterval(-3 * 86_400))
             #expect(Self.table(page.text) == [today: 2, threeDaysAgo: 1], "an order older than 180 days is left out")
-            #expect(page.text.components(separatedBy: "<rect ").count - 1 == 180, "a bar for every day, quiet days too")
+            #expect(page.text.components(separatedBy: "<rect ").count - 1 == 2 * 180, "a bar for every day, quiet days too, in both charts")
             #expect(page.text.contains("<title>\(today): 2</title>"))
             let index = try await shop.owner.get("/admin/").text
             #expect(index.contains("href=\"/admin/orders_per_day/\"") && index.contains("href=\"/admin/most_bought_products/\""))
             #expect(try await shop.dispatcher.get("/dispatch-admin/").text.contains("No reports"))
+        }
+    }
+
+    @Test func reportsShowRevenueRankByItAndDownloadAsCSV() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner, .employee])
+            try await Self.placeBookOrders(db)
+            // A: 6 copies at £1.00; B: 3 at £2.00; C: 2 at £3.00; the cathedral: 2 at £10.00.
+            let byRevenue = try await shop.owner.get("/admin/most_bought_products/?period=30&by=revenue").text
+            let names = byRevenue.matches(of: /<tr><td>([^<]*)<\/td><td>\d+<\/td><td>(£[0-9.,]+)<\/td><\/tr>/).map { "\($0.1)=\($0.2)" }
+            #expect(names == ["The cathedral and the bazaar=£20.00", "A=£6.00", "B=£6.00", "C=£6.00"])
+            #expect(byRevenue.contains(#"<span class="chip chip-current" aria-current="true">By revenue</span>"#))
+            #expect(byRevenue.contains("<title>The cathedral and the bazaar: £20.00</title>"))
+            #expect(byRevenue.contains(#"class="chart-bar""#) && !byRevenue.contains(#"fill="blue""#))
+            let csv = try await shop.owner.get("/admin/most_bought_products/?period=30&by=copies&format=csv")
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=most-bought-30-days.csv")
+            #expect(csv.text.hasPrefix("Product,Copies,Revenue\r\nA,6,6.00\r\n") || csv.text.hasPrefix("Product,Copies,Revenue\nA,6,6.00\n"))
+            #expect(try await shop.owner.get("/admin/most_bought_products/?by=price").status == .badRequest)
+
+            let perDay = try await shop.employee.get("/office-admin/orders_per_day/").text
+            #expect(perDay.contains("<title id=\"revenue-per-day-title\">Revenue per day</title>"))
+            #expect(perDay.contains("<tr><td>\(utcISODay(.now))</td><td>4</td><td>£38.00</td></tr>"))
+            let dayCSV = try await shop.employee.get("/office-admin/orders_per_day/?format=csv").text
+            #expect(dayCSV.contains("\(utcISODay(.now)),4,38.00"))
+            #expect(try await shop.employee.get("/office-admin/orders_per_day/?format=xml").status == .badRequest)
         }
     }
 
