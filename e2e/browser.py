@@ -29,13 +29,13 @@ def png(path, colour, width=300, height=450):
 class Shop:
     """`booktime serve --port 0` on a database in a temporary directory."""
 
-    def __init__(self, prepare=None):
+    def __init__(self, prepare=None, arguments=()):
         self.directory = tempfile.mkdtemp(prefix="booktime-e2e-")
         self.db = os.path.join(self.directory, "e2e.db")
         self.binary = binary()
         if prepare:
             prepare(self)
-        self.process = subprocess.Popen([self.binary, "serve", "--port", "0", "--db", self.db],
+        self.process = subprocess.Popen([self.binary, "serve", "--port", "0", "--db", self.db, *arguments],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.url = None
         for line in self.process.stdout:
@@ -133,6 +133,10 @@ class Browser:
         wide = self.driver.execute_script("return document.documentElement.scrollWidth > document.documentElement.clientWidth")
         self.driver.set_window_size(1280, 1000)
         assert not wide, f"{self.driver.current_url} scrolls sideways at 390 px"
+
+    def wait_for(self, condition, timeout=10):
+        """Waits for something a script changes on the page (no page load)."""
+        WebDriverWait(self.driver, timeout).until(lambda driver: condition(driver))
 
     def quit(self):
         self.driver.quit()

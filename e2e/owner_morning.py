@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""The owner's morning: the back office opens on today's figures; the owner takes yesterday's
+order from "Waiting for payment" to paid, follows "Waiting to ship", sends every line in one
+action, and reads the revenue report (and its CSV). Every page fits a 390 px phone; the outbox
+explains that mail is not being sent. Screenshots at 1280 and 390 px.
+Run by e2e/run.sh; alone: python3 e2e/owner_morning.py [SCREENSHOT_DIR]."""
+import subprocess, sys, urllib.request
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+from browser import Browser, Shop
+
+PASSWORD = "sunrise ledger 42 quietly"
+
+
+def prepare(shop):
+    subprocess.run([shop.binary, "demo", shop.db], check=True, capture_output=True)
+    for role in ["owner", "customer"]:
+        shop.run("createuser", "--email", f"{role}@booktime.domain", "--role", role, "--password-stdin", stdin=PASSWORD + "\n")
+
+
+def figure(driver, label):
+    """The big number of a dashboard figure."""
+    for element in driver.find_elements(By.CSS_SELECTOR, ".admin-figure"):
+        if element.find_element(By.CSS_SELECTOR, ".admin-figure-label").text.lower() == label.lower():
+            return element.find_element(By.TAG_NAME, "strong").text
+    raise AssertionError(f"no figure {label!r}")
+
+
+shop = Shop(prepare)
+browser = Browser(shop, sys.argv[1] if len(sys.argv) > 1 else "/tmp/booktime-shots", "morning")
+driver = browser.driver
+try:
+    browser.get("/login/")
+    browser.fill({"email": "customer@booktime.domain", "password": PASSWORD}, "Sign in")
+    browser.order_books(["pride-and-prejudice", "pride-and-prejudice", "emma"])
+
+    driver.delete_all_cookies()
+    browser.get("/admin/login/")
+    browser.fill({"email": "owner@booktime.domain", "password": PASSWORD}, "Log in")
+    browser.expect("Latest orders")
+    assert figure(driver, "Today").startswith("£") and figure(driver, "Today") != "£0.00", figure(driver, "Today")
+    assert figure(driver, "Waiting for payment") == "1" and figure(driver, "Waiting to ship") == "0"
+    browser.shot("index", phone=True)
+    browser.no_horizontal_scroll()
+
+    # Payment came in: the order is marked paid from its page.
+    browser.click(By.PARTIAL_LINK_TEXT, "BT1 · customer@booktime.domain")
+    Select(driver.find_element(By.NAME, "status")).select_by_visible_text("Paid")
+    browser.click(By.XPATH, '//button[normalize-space()="Save"]')
+    browser.expect("was changed successfully")
+
+    # "Waiting to ship" leads to the paid orders; one action sends every line.
+    browser.get("/admin/")
+    assert figure(driver, "Waiting to ship") == "1"
+    browser.click(By.XPATH, '//a[contains(@class,"admin-figure")][.//span[text()="Waiting to ship"]]')
+    assert "status=20" in driver.current_url, driver.current_url
+    browser.expect(">BT1<")
+    browser.shot("waiting-to-ship", phone=True)
+    browser.no_horizontal_scroll()
+    driver.find_element(By.CSS_SELECTOR, 'input[name="_selected"]').click()
+    Select(driver.find_element(By.NAME, "action")).select_by_visible_text("Mark all lines sent")
+    browser.click(By.XPATH, '//button[normalize-space()="Go"]')
+    browser.click(By.XPATH, '//button[normalize-space()="Yes, do it"]')
+    browser.get("/admin/")
+    assert figure(driver, "Waiting to ship") == "0"
+
+    # The revenue report, and its numbers as CSV.
+    browser.get("/admin/orders_per_day/")
+    browser.expect("Revenue per day")
+    browser.shot("revenue", phone=True)
+    browser.no_horizontal_scroll()
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(shop.url + "/admin/orders_per_day/?format=csv", headers={"Cookie": cookies})) as response:
+        csv = response.read().decode()
+        assert response.headers["Content-Type"].startswith("text/csv")
+    assert csv.splitlines()[0] == "Day,Orders,Revenue" and len(csv.splitlines()) == 2, csv
+    browser.get("/admin/most_bought_products/?period=30&by=revenue")
+    browser.expect("By revenue")
+    browser.shot("most-bought-revenue")
+
+    # Mail is not being sent on this shop: the outbox says so and how to fix it.
+    browser.get("/admin/email/")
+    browser.expect("Mail is queued here and not sent")
+    browser.shot("outbox", phone=True)
+    browser.no_horizontal_scroll()
+    browser.get("/admin/settings/")
+    browser.fill({"delivery_charge": "2.95", "free_delivery_from": "25.00", "low_stock_threshold": "5"}, "Save")
+    browser.expect("The shop settings were saved.")
+    browser.shot("settings", phone=True)
+    for path in ["/admin/product/", "/admin/order/1/", "/admin/backups/", "/admin/log/"]:
+        browser.get(path)
+        browser.no_horizontal_scroll()
+    print(f"owner's morning: figures, paid, waiting to ship, all lines sent, revenue and CSV, outbox, settings: ok")
+finally:
+    browser.quit()
+    shop.stop()
