@@ -157,7 +157,23 @@ function enhanceBasketAutoUpdate(root) {
   });
 }
 
+// Back-office checklists (a product's tags): a box that narrows the list as one types.
+function enhanceChecklists(root) {
+  for (const list of root.querySelectorAll("[data-checklist]")) {
+    const filter = list.querySelector("[data-checklist-filter]");
+    if (!filter) continue;
+    filter.hidden = false;
+    filter.addEventListener("input", () => {
+      const wanted = filter.value.trim().toLowerCase();
+      for (const item of list.querySelectorAll("li")) {
+        item.hidden = wanted !== "" && !item.textContent.toLowerCase().includes(wanted);
+      }
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  enhanceChecklists(document);
   enhanceBasketAutoUpdate(document);
   enhanceSubmitOnChange(document);
   enhanceAddToBasket(document);

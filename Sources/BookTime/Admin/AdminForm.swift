@@ -12,8 +12,17 @@ enum AdminForm {
             switch field.kind {
             case .dateTime:
                 continue
-            case .manyToMany:
+            case .manyToMany(let m2m):
                 submission.links[name] = Set(form.values(name).compactMap { Int64($0) })
+                if m2m.create != nil {
+                    let typed = (form.value(AdminManyToMany.newInputName(name)) ?? "").split(separator: ",")
+                        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    if let long = typed.first(where: { $0.count > 40 }) {
+                        errors[name] = "“\(long.prefix(20))…” is longer than 40 characters."
+                    } else if !typed.isEmpty {
+                        submission.newLinks[name] = typed
+                    }
+                }
             default:
                 switch AdminValues.parse(form.value(name), kind: field.kind) {
                 case .success(let value): submission.values[name] = value

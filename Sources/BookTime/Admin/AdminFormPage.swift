@@ -23,6 +23,8 @@ struct AdminFieldView {
     let isCheckbox: Bool
     let isSelect: Bool
     let isMultiSelect: Bool
+    /// A many-to-many field that can create what it links: the name of the input for new ones.
+    let newInputName: String?
     let checked: Bool
     let inputType: String
     let maxLength: Int?
@@ -43,6 +45,7 @@ struct AdminFieldView {
         var shown = text
         var display = AdminValues.display(value, kind: field.kind, currency: currency)
         var isInput = false, isTextarea = false, isCheckbox = false, isSelect = false, isMultiSelect = false
+        var newInput: String?
         var inputType = "text"
         var maxLength: Int? = nil
         var options: [Option] = []
@@ -84,8 +87,9 @@ struct AdminFieldView {
             shown = ""
         case .dateTime:
             break
-        case .manyToMany:
+        case .manyToMany(let m2m):
             isMultiSelect = true
+            newInput = m2m.create == nil ? nil : AdminManyToMany.newInputName(inputName ?? field.name)
             options = choices.map { Option(value: $0.value, label: $0.label, selected: selected.contains($0.value)) }
             display = options.filter(\.selected).map(\.label).joined(separator: ", ")
             if display.isEmpty { display = "–" }
@@ -97,6 +101,7 @@ struct AdminFieldView {
         self.isCheckbox = isCheckbox
         self.isSelect = isSelect
         self.isMultiSelect = isMultiSelect
+        self.newInputName = newInput
         self.checked = text == "1"
         self.inputType = inputType
         self.maxLength = maxLength

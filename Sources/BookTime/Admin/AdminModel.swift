@@ -58,6 +58,12 @@ struct AdminManyToMany: Sendable {
     let otherKey: String
     let otherTable: String
     let label: String
+    /// Makes (or finds) the other record by name, so the form can link one that does not
+    /// exist yet (`<field>__new`, names separated by commas); nil: choose existing ones only.
+    var create: (@Sendable (Database, String) throws -> Int64)? = nil
+
+    /// The input that names new records to create and link.
+    static func newInputName(_ field: String) -> String { field + "__new" }
 }
 
 /// Writes a field somewhere other than a plain column: statuses go through `OrderWorkflow`.

@@ -8,6 +8,8 @@ extension AdminStore {
     struct Submission: Sendable {
         var values: [String: DatabaseValue] = [:]
         var links: [String: Set<Int64>] = [:]
+        /// Many-to-many field → names of records to create (or find) and link as well.
+        var newLinks: [String: [String]] = [:]
         /// Inline table → row id → field name → value.
         var inline: [String: [Int64: [String: DatabaseValue]]] = [:]
     }
@@ -81,7 +83,10 @@ extension AdminStore {
                     changes.append(AdminLogEntry.Change(field: field.name, old: AdminValues.logText(old, kind: field.kind), new: AdminValues.logText(new, kind: field.kind)))
                 }
                 for field in model.fields where !readOnly.contains(field.name) {
-                    guard case .manyToMany(let m2m) = field.kind, let wanted = submission.links[field.name] else { continue }
+                    guard case .manyToMany(let m2m) = field.kind, var wanted = submission.links[field.name] else { continue }
+                    if let create = m2m.create {
+                        for name in submission.newLinks[field.name] ?? [] { wanted.insert(try create(db, name)) }
+                    }
                     let old = current?.links[field.name] ?? []
                     guard wanted != old else { continue }
                     try Self.replaceLinks(db, m2m, id: recordID, with: wanted)

@@ -34,7 +34,13 @@ enum CatalogAdmin {
             AdminField(name: "price", column: "price", label: "Price", kind: .money),
             AdminField(
                 name: "tags", column: "tags", label: "Tags",
-                kind: .manyToMany(AdminManyToMany(linkTable: "productTagLink", ownKey: "productId", otherKey: "productTagId", otherTable: "productTag", label: "name"))
+                kind: .manyToMany(
+                    AdminManyToMany(
+                        linkTable: "productTagLink", ownKey: "productId", otherKey: "productTagId", otherTable: "productTag", label: "name",
+                        create: { db, name in try CatalogStore.ensureTag(named: name, db).id ?? 0 }
+                    )
+                ),
+                help: "Tick the subjects; type new ones, separated by commas, to create them."
             ),
             AdminField(name: "active", column: "active", label: "Active", kind: .boolean),
             AdminField(name: "in_stock", column: "inStock", label: "In stock", kind: .boolean),

@@ -268,3 +268,27 @@ import Testing
         }
     }
 }
+
+/// Tags are ticked in a checklist, and new ones typed in beside it.
+@Suite struct AdminTagChecklistTests {
+    @Test func tagsAreTickedAndNewOnesCreatedInline() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db, signIn: [.owner])
+            let url = "/admin/product/\(shop.product.id!)/"
+            let form = try await shop.owner.get(url)
+            #expect(form.text.contains(#"<input type="checkbox" name="tags" value="\#(shop.tagID)" checked> Open source"#))
+            #expect(form.text.contains(#"name="tags__new""#))
+            #expect(!form.text.contains("multiple size"))
+            let saved = try await shop.owner.post(
+                url, form: AdminProductTests.productForm(form.fingerprint) + [("tags", String(shop.tagID)), ("tags__new", "Essays,  Open Source , History")]
+            )
+            #expect(saved.status == .seeOther)
+            let tags = try await db.catalog.productDetail(slug: shop.product.slug)?.tags.map(\.name)
+            #expect(tags == ["Essays", "History", "Open source"], "existing names (any case) are reused, not duplicated")
+            let entry = try #require(try await db.adminLog().last)
+            #expect(entry.decodedChanges.contains { $0.field == "tags" })
+            let tooLong = try await shop.owner.post(url, form: AdminProductTests.productForm(try await shop.owner.get(url).fingerprint) + [("tags__new", String(repeating: "x", count: 41))])
+            #expect(tooLong.status == .unprocessableContent)
+        }
+    }
+}
