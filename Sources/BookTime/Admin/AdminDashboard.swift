@@ -36,11 +36,15 @@ struct AdminDashboard: Sendable, Equatable {
     static let lowStockShown = 10
     static let latestShown = 5
 
-    /// An order's total in SQL (`o` is the order): its lines that are not cancelled, and delivery.
-    static let orderTotalSQL = """
-        (o.deliveryCharge + COALESCE((SELECT SUM(l.quantity * l.unitPrice) FROM orderLine l
-            WHERE l.orderId = o.id AND l.status != \(OrderLineStatus.cancelled.rawValue)), 0))
+    /// An order's total in SQL (`alias` is the order): its lines that are not cancelled, and delivery.
+    static func orderTotalSQL(alias: String) -> String {
         """
+        (\(alias).deliveryCharge + COALESCE((SELECT SUM(l.quantity * l.unitPrice) FROM orderLine l
+            WHERE l.orderId = \(alias).id AND l.status != \(OrderLineStatus.cancelled.rawValue)), 0))
+        """
+    }
+
+    static let orderTotalSQL = orderTotalSQL(alias: "o")
 
     static func read(_ db: Database, now: Date = .now, lowStockThreshold: Int) throws -> AdminDashboard {
         let startOfToday = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)

@@ -123,10 +123,16 @@ extension AdminController {
     ) async throws -> Response {
         var warning: AdminWarning? = nil
         if let record { warning = try await store.warning(model, id: record.id) }
-        let page = try await AdminForm.page(
+        var page = try await AdminForm.page(
             site: site, model: model, record: record, actor: actor, form: form, errors: errors, formErrors: formErrors, store: store,
             currency: currency, warning: warning.map { AdminFormPage.Link(label: $0.text, url: "#id_\($0.field)") }
         )
+        if let record {
+            page.summary = try await store.summary(model, id: record.id, currency: currency).map { item in
+                let url = item.link.flatMap { link in site.model(named: link.model).map { site.changeURL($0, id: link.id) } }
+                return AdminFormPage.Fact(label: item.label, text: item.text, url: url)
+            }
+        }
         return views.render("admin_form", page: page, title: "\(page.heading) | \(site.header)", request: request, context: context, status: status)
     }
 

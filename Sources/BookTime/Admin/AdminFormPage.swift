@@ -153,4 +153,12 @@ struct AdminFormPage {
     let uploadURL: String?
     /// What is wrong with the saved record, linking to the field that fixes it.
     let warning: Link?
+    /// `AdminModel.summary`, with links built for this site.
+    var summary: [Fact] = []
+
+    struct Fact {
+        let label: String
+        let text: String
+        let url: String?
+    }
 }

@@ -88,6 +88,18 @@ struct AdminField: Sendable {
 }
 
 /// A warning about a saved record and the form field that fixes it.
+/// One fact shown above a change form ("Customer: Anne Elliot <anne@…>", "Total: £23.50"),
+/// optionally linking to another record's change page on the same site.
+struct AdminSummaryItem: Sendable, Equatable {
+    let label: String
+    let text: String
+    var link: (model: String, id: Int64)? = nil
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.label == b.label && a.text == b.text && a.link?.model == b.link?.model && a.link?.id == b.link?.id
+    }
+}
+
 struct AdminWarning: Sendable, Equatable {
     let text: String
     let field: String
@@ -193,6 +205,8 @@ struct AdminModel: Sendable {
     var acceptsImages = false
     /// Said above the list, for a condition of this installation (mail not being sent).
     var listNotice: String? = nil
+    /// Facts about the record shown above its change form (an order's customer and totals).
+    var summary: (@Sendable (Database, Int64, Currency) throws -> [AdminSummaryItem])? = nil
     /// What is wrong with a saved record that the form still accepts (a product nobody can buy),
     /// said after a save and on its change page, with the field that fixes it.
     var warning: (@Sendable (Database, Int64) throws -> AdminWarning?)? = nil

@@ -162,6 +162,11 @@ struct AdminStore: Sendable {
     }
 
     /// The model's warning about record `id`, if it has one.
+    func summary(_ model: AdminModel, id: Int64, currency: Currency) async throws -> [AdminSummaryItem] {
+        guard let summary = model.summary else { return [] }
+        return try await db.reader.read { db in try summary(db, id, currency) }
+    }
+
     func warning(_ model: AdminModel, id: Int64) async throws -> AdminWarning? {
         guard let warning = model.warning else { return nil }
         return try await db.reader.read { db in try warning(db, id) }

@@ -97,6 +97,7 @@ enum OrderAdmin {
             search: [customer, "'BT' || t.id", "t.billingName", "t.shippingName"],
             defaultOrder: "t.id DESC"
         )
+        model.summary = Self.summary
         let billing = addressFields("billing", "Billing")
         let shipping = addressFields("shipping", "Shipping")
         model.fields = [
@@ -149,6 +150,26 @@ enum OrderAdmin {
             model.readOnly = Set(model.fields.map(\.name))
         }
         return model
+    }
+
+    /// Above an order's form: who ordered it (name and email, linking to the user) and what it
+    /// comes to (cancelled lines not charged, delivery as charged).
+    static let summary: @Sendable (Database, Int64, Currency) throws -> [AdminSummaryItem] = { db, id, currency in
+        guard let order = try Order.fetchOne(db, key: id) else { return [] }
+        let email = try String.fetchOne(db, sql: "SELECT email FROM user WHERE id = ?", arguments: [order.userId]) ?? "?"
+        let books = try Int.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(quantity * unitPrice), 0) FROM orderLine WHERE orderId = ? AND status != ?",
+            arguments: [id, OrderLineStatus.cancelled]
+        ) ?? 0
+        let totals = TotalsView(OrderTotals(subtotal: books, delivery: order.deliveryCharge), currency: currency)
+        let name = order.billingName.isEmpty ? email : "\(order.billingName) <\(email)>"
+        var items = [AdminSummaryItem(label: "Customer", text: name, link: ("user", order.userId))]
+        if totals.showsDelivery {
+            items.append(AdminSummaryItem(label: "Books", text: totals.subtotalText))
+            items.append(AdminSummaryItem(label: "Delivery", text: totals.deliveryText))
+        }
+        items.append(AdminSummaryItem(label: "Total", text: totals.totalText))
+        return items
     }
 }
 

@@ -19,7 +19,7 @@ struct OrderDashboard {
                 AdminColumn(name: "user", label: "Customer", sql: customer),
                 AdminColumn(name: "status", label: "Status", sql: "t.status", format: .choice(OrderAdmin.orderStatuses)),
                 AdminColumn(name: "lines", label: "Books", sql: "(SELECT COALESCE(SUM(l.quantity), 0) FROM orderLine l WHERE l.orderId = t.id)"),
-                AdminColumn(name: "total", label: "Total", sql: "(SELECT COALESCE(SUM(l.quantity * l.unitPrice), 0) FROM orderLine l WHERE l.orderId = t.id)", format: .money),
+                AdminColumn(name: "total", label: "Total", sql: SQL(sql: AdminDashboard.orderTotalSQL(alias: "t")), format: .money),
                 AdminColumn(name: "date_added", label: "Date added", sql: "t.dateAdded", format: .dateTime),
                 AdminColumn(name: "date_updated", label: "Date updated", sql: "t.dateUpdated", format: .dateTime),
             ],
@@ -54,6 +54,8 @@ struct OrderDashboard {
     let store: AdminStore
     let views: Views
     let currency: Currency
+    /// The back-office sites, for the layout's header: the first whose role the user has.
+    var sites: [AdminSite] = AdminSite.all
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.group(RouterPath(Self.path)).add(middleware: RequireRoleMiddleware(anyOf: [.owner, .employee, .dispatcher]))
@@ -61,6 +63,8 @@ struct OrderDashboard {
     }
 
     struct Page {
+        let site: AdminSiteView?
+
         struct DateInput {
             let label: String
             let name: String
@@ -102,7 +106,9 @@ struct OrderDashboard {
         func url(_ changed: AdminListQuery) -> String { Self.path + AdminListPage.queryString(changed) }
         let pager = AdminListPage.pager(total: total, query: query, url: url)
         let csvQuery = AdminListPage.queryString(query.with(page: 1))
+        let site = context.currentUser.flatMap { user in sites.first { user.has($0.role) }.map { AdminSiteView($0, actor: AdminActor(user)) } }
         let page = Page(
+            site: site,
             email: query.search, searchLabel: model.scope == nil ? "Customer email contains" : "Shipping name or order number contains",
             statuses: [AdminFieldView.Option(value: "", label: "Any", selected: query.filters["status"] == nil)]
                 + OrderAdmin.orderStatuses.map { AdminFieldView.Option(value: $0.value, label: $0.label, selected: query.filters["status"] == $0.value) },

@@ -96,7 +96,7 @@ public func buildApplication(
             shopSettings: shopSettings
         ).addRoutes(to: router)
     }
-    OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency).addRoutes(to: router)
+    OrderDashboard(store: AdminStore(db: db), views: views, currency: config.currency, sites: config.adminSites).addRoutes(to: router)
     let carrier: any Carrier =
         config.carrierURL.map { HTTPCarrier(name: "Carrier", urlTemplate: $0, timeout: config.carrierTimeout, client: .shared) } ?? BuiltInCarrier()
     let jwt = try await JWTTokens.make(db: db)

@@ -81,4 +81,31 @@ import Testing
             #expect(!(try await shop.owner.get("/admin/email/").text.contains("Mail is queued here and not sent")))
         }
     }
+
+    @Test func anOrderPageNamesItsCustomerAndWhatItComesTo() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db)
+            try await db.dbWriter.write { try $0.execute(sql: "UPDATE shopOrder SET deliveryCharge = 350 WHERE id = ?", arguments: [shop.order.id]) }
+            let owners = try await shop.owner.get("/admin/order/\(shop.order.id!)/").text
+            let name = shop.order.billingName
+            #expect(owners.contains(#"<dt>Customer</dt><dd><a href="/admin/user/\#(shop.customerID)/">\#(name) &lt;buyer@booktime.domain&gt;</a></dd>"#))
+            #expect(owners.contains("<dt>Delivery</dt><dd>£3.50</dd>"))
+            #expect(owners.contains("<dt>Total</dt><dd>£23.50</dd>"))
+            // Dispatchers have no user pages: the name, no link.
+            let dispatch = try await shop.dispatcher.get("/dispatch-admin/order/\(shop.order.id!)/").text
+            #expect(dispatch.contains("<dt>Customer</dt><dd>\(name) &lt;buyer@booktime.domain&gt;</dd>"))
+        }
+    }
+
+    @Test func theOrderDashboardWearsTheBackOfficeLayout() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db)
+            try await db.dbWriter.write { try $0.execute(sql: "UPDATE shopOrder SET deliveryCharge = 350 WHERE id = ?", arguments: [shop.order.id]) }
+            let owner = try await shop.owner.get(Routes.orderDashboard).text
+            #expect(owner.contains(#"<a class="admin-brand" href="/admin/">BookTime owners administration</a>"#))
+            #expect(owner.contains("<td>£23.50</td>"), "the total counts delivery")
+            let dispatcher = try await shop.dispatcher.get(Routes.orderDashboard).text
+            #expect(dispatcher.contains(#"<a class="admin-brand" href="/dispatch-admin/">"#))
+        }
+    }
 }
