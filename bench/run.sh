@@ -59,6 +59,7 @@ pages="$(curl -s "$url/products/all/" | grep -o 'page [0-9]* of [0-9]*' | awk '{
 deep=$(( ${pages:-1} / 2 ))
 slug="bench-$(( PRODUCTS / 2 ))"
 paths=("/healthz" "/" "/about-us/" "/contact-us/" "/products/all/" "/products/all/?page=$deep" "/products/subject-07/"
+    "/products/all/?sort=-price" "/products/subject-07/?sort=newest&in_stock=1" "/search/?q=winter&sort=price"
     "/product/$slug/" "/search/?q=winter+gar" "$thumb" "$css")
 
 for path in "${paths[@]}"; do
