@@ -21,6 +21,8 @@ enum Gzip {
     /// Media types worth compressing: text, JSON, XML, YAML, SVG (not images, PDFs, databases or
     /// event streams, which are already compressed or must not be held back).
     static func isCompressible(contentType: String) -> Bool {
+        // The shop's own pages and answers, without parsing.
+        if contentType == "text/html; charset=utf-8" || contentType == "application/json" { return true }
         let mediaType = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
         if mediaType.hasPrefix("text/") { return mediaType != "text/event-stream" }
         return [

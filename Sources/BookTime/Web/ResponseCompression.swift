@@ -25,6 +25,8 @@ struct ResponseCompressionMiddleware<Context: RequestContext>: RouterMiddleware 
         var head = request.head
         let askedForGzipTag = acceptsGzip && GzipETag.stripFromIfNoneMatch(&head.headerFields)
         var response = try await next(askedForGzipTag ? Request(head: head, body: request.body) : request, context)
+        // Pages, static files and cached API answers arrive already encoded, with their Vary.
+        if response.headers[.contentEncoding] != nil { return response }
         guard let contentType = response.headers[.contentType], Gzip.isCompressible(contentType: contentType) else { return response }
         response.headers.addVaryAcceptEncoding()
         if response.status == .notModified {
@@ -50,8 +52,13 @@ struct ResponseCompressionMiddleware<Context: RequestContext>: RouterMiddleware 
 /// with a quality above zero; an explicit `gzip;q=0` refuses it whatever `*` says.
 enum AcceptEncoding {
     static func allowsGzip(_ headers: HTTPFields) -> Bool {
+        let values = headers[values: .acceptEncoding]
+        // What browsers and curl send ("gzip, deflate, br"): no weights, so any gzip is a yes.
+        if values.count == 1, let value = values.first, !value.utf8.contains(UInt8(ascii: ";")) {
+            if value.utf8.count < 64, value.contains("gzip") { return true }
+        }
         var wildcard: Bool?
-        for value in headers[values: .acceptEncoding] {
+        for value in values {
             for item in value.split(separator: ",") {
                 let parameters = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 guard let coding = parameters.first, !coding.isEmpty else { continue }
@@ -87,6 +94,11 @@ enum GzipETag {
 extension HTTPFields {
     /// `Vary: Accept-Encoding`, added once to whatever `Vary` already says.
     mutating func addVaryAcceptEncoding() {
+        guard let first = self[.vary] else {
+            self[.vary] = "Accept-Encoding"
+            return
+        }
+        if first == "Accept-Encoding" { return }
         let existing = self[values: .vary]
         guard !existing.contains(where: { $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "accept-encoding" } })
         else { return }
