@@ -135,6 +135,10 @@ struct AdminListPage {
         editableHeaders = extra.map(\.label)
         hasListEditable = !editable.isEmpty
         self.rows = rows.map { row in
+            let titleColumn = model.columns.firstIndex { column in
+                if case .thumbnail = column.format { return false }
+                return true
+            }
             func input(_ field: AdminField) -> AdminFieldView {
                 AdminFieldView(
                     field: field, inputName: "row-\(row.id)-\(field.name)", value: row.editable[field.name] ?? .null,
@@ -143,7 +147,9 @@ struct AdminListPage {
             }
             let cells = model.columns.enumerated().map { index, column -> Cell in
                 let value = row.values[index]
-                let link = index == 0 ? site.changeURL(model, id: row.id) : nil
+                // The first column links to the record, and the first text column too when a
+                // picture comes first (a title reads as a link; a thumbnail alone does not).
+                let link = index == 0 || index == titleColumn ? site.changeURL(model, id: row.id) : nil
                 if let field = editable.first(where: { $0.name == column.name }), index > 0 {
                     return Cell(text: "", thumbnailURL: nil, linkURL: nil, input: input(field))
                 }

@@ -279,6 +279,10 @@ import Testing
             #expect(form.text.contains(#"<input type="checkbox" name="tags" value="\#(shop.tagID)" checked> Open source"#))
             #expect(form.text.contains(#"name="tags__new""#))
             #expect(!form.text.contains("multiple size"))
+            // In the list, the picture comes first and the name still links to the product.
+            let list = try await shop.owner.get("/admin/product/").text
+            #expect(list.contains(#"<a href="\#(url)">The cathedral and the bazaar</a>"#))
+            #expect(list.contains(#"<a href="\#(url)"><img src="/images/abc" alt="Thumbnail" class="admin-thumb"></a>"#))
             let saved = try await shop.owner.post(
                 url, form: AdminProductTests.productForm(form.fingerprint) + [("tags", String(shop.tagID)), ("tags__new", "Essays,  Open Source , History")]
             )

@@ -210,7 +210,7 @@ import Testing
     }
 
     @Test func idleSocketsAreClosed() async throws {
-        try await withTestApp(configure: { $0.chat.idleTimeout = .milliseconds(300); $0.chat.sweepInterval = .milliseconds(100) }, setup: .live) { browser, db in
+        try await withTestApp(configure: { $0.chat.idleTimeout = .seconds(2); $0.chat.sweepInterval = .milliseconds(200) }, setup: .live) { browser, db in
             let shop = try await ChatFixture.make(db)
             let port = try #require(browser.client.port)
             let customer = ChatTestClient(port: port, path: shop.path(token: shop.customerToken))
