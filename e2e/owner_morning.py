@@ -45,6 +45,14 @@ try:
 
     # Payment came in: the order is marked paid from its page.
     browser.click(By.PARTIAL_LINK_TEXT, "BT1 · customer@booktime.domain")
+    # The addresses read as addresses; "Edit" opens their fields.
+    browser.expect("<address>Anne Elliot<br>Kellynch Hall<br>Bath SO1 1KH<br>United Kingdom<br></address>")
+    assert not driver.find_element(By.NAME, "billing_city").is_displayed()
+    edit = driver.find_elements(By.CSS_SELECTOR, "[data-edit-fieldset]")[0]
+    edit.click()
+    assert driver.find_element(By.NAME, "billing_city").is_displayed() and not edit.is_displayed()
+    browser.shot("order", phone=True)
+    browser.no_horizontal_scroll()
     Select(driver.find_element(By.NAME, "status")).select_by_visible_text("Paid")
     browser.click(By.XPATH, '//button[normalize-space()="Save"]')
     browser.expect("was changed successfully")

@@ -172,7 +172,26 @@ function enhanceChecklists(root) {
   }
 }
 
+// Back-office fieldsets shown as text (an order's addresses): "Edit" opens the fields. Without
+// JavaScript the text and the fields both show.
+function enhanceEditToggles(root) {
+  for (const fields of root.querySelectorAll("[data-collapsible]")) {
+    const button = fields.parentElement.querySelector("[data-edit-fieldset]");
+    if (!button) continue;
+    if (fields.hasAttribute("data-open")) continue;
+    fields.hidden = true;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      fields.hidden = false;
+      button.hidden = true;
+      const first = fields.querySelector("input, select, textarea");
+      if (first) first.focus();
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  enhanceEditToggles(document);
   enhanceChecklists(document);
   enhanceBasketAutoUpdate(document);
   enhanceSubmitOnChange(document);

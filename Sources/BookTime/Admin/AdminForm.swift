@@ -91,7 +91,13 @@ enum AdminForm {
                 if adding, !ownAddForm, readOnly.contains(name) { continue }
                 views.append(try await view(field))
             }
-            if !views.isEmpty { fieldsets.append(AdminFormPage.Fieldset(title: set.title, fields: views)) }
+            guard !views.isEmpty else { continue }
+            var fieldset = AdminFormPage.Fieldset(title: set.title, fields: views)
+            if let summary = set.summary, let record, views.contains(where: { !$0.readOnly }) {
+                fieldset.summaryLines = try await store.db.reader.read { db in try summary(db, record.id) }
+                fieldset.open = views.contains { $0.error != nil }
+            }
+            fieldsets.append(fieldset)
         }
         let inlines = model.inlines.map { inline in
             let rows = (record?.inlineRows[inline.table] ?? []).map { row in

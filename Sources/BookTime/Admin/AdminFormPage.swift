@@ -115,6 +115,10 @@ struct AdminFormPage {
     struct Fieldset {
         let title: String?
         let fields: [AdminFieldView]
+        /// `AdminFieldset.summary`'s lines, shown above the fields with an "Edit" button.
+        var summaryLines: [String] = []
+        /// The fields stay open (a field of the set has an error).
+        var open = false
     }
 
     struct InlineRow {

@@ -109,6 +109,9 @@ struct AdminWarning: Sendable, Equatable {
 struct AdminFieldset: Sendable {
     let title: String?
     let fields: [String]
+    /// Lines that stand for the saved fields (an address as it is posted): the page shows them
+    /// with an "Edit" button that opens the fields (with JavaScript; without it, both show).
+    var summary: (@Sendable (Database, Int64) throws -> [String])? = nil
 }
 
 /// How a list cell is shown.

@@ -46,7 +46,11 @@ enum OrderAdmin {
             AdminField(name: "\(prefix)_city", column: "\(prefix)City", label: "\(title) city", kind: .text(maxLength: 60)),
             AdminField(name: "\(prefix)_country", column: "\(prefix)Country", label: "\(title) country", kind: .choice(countries)),
         ]
-        return (fields, AdminFieldset(title: "\(title) info", fields: fields.map(\.name)))
+        let postal: @Sendable (Database, Int64) throws -> [String] = { db, id in
+            guard let order = try Order.fetchOne(db, key: id) else { return [] }
+            return (prefix == "billing" ? order.billing : order.shipping).linesWithName
+        }
+        return (fields, AdminFieldset(title: "\(title) info", fields: fields.map(\.name), summary: postal))
     }
 
     /// `CASE` mapping a status column to its labels (values and labels bound as arguments).

@@ -108,4 +108,29 @@ import Testing
             #expect(dispatcher.contains(#"<a class="admin-brand" href="/dispatch-admin/">"#))
         }
     }
+
+    @Test func anOrdersAddressesReadAsPostalAddressesAndEditsAreAudited() async throws {
+        try await withTestApp { browser, db in
+            let shop = try await AdminShop.make(browser, db)
+            let url = "/admin/order/\(shop.order.id!)/"
+            let page = try await shop.owner.get(url)
+            let billing = shop.order.billing.linesWithName.map(HTML.escape).joined(separator: "<br>") + "<br>"
+            #expect(page.text.contains("<address>\(billing)</address>"))
+            #expect(page.text.contains("data-edit-fieldset hidden>Edit</button>"))
+            #expect(page.text.contains(#"<div class="admin-fieldset-fields" data-collapsible>"#))
+            // The fields are still in the form: a change is saved and written to the audit log.
+            var fields = page.text.matches(of: /name="((?:billing|shipping)_[a-z0-9_]+)" type="text" value="([^"]*)"/).map { (String($0.1), String($0.2)) }
+            fields += [("billing_country", shop.order.billingCountry), ("shipping_country", shop.order.shippingCountry), ("status", "20"), ("user", String(shop.customerID))]
+            fields = fields.map { $0.0 == "billing_city" ? ($0.0, "Bath") : $0 }
+            let saved = try await shop.owner.post(url, form: [("_fingerprint", page.fingerprint)] + fields)
+            #expect(saved.status == .seeOther)
+            #expect(try await db.reader.read { try Order.fetchOne($0, key: shop.order.id) }?.billingCity == "Bath")
+            let entry = try #require(try await db.adminLog().last)
+            #expect(entry.decodedChanges.contains { $0.field == "billing_city" && $0.new == "Bath" })
+            // A field in error keeps its fieldset open.
+            let refused = try await shop.owner.post(url, form: [("_fingerprint", try await shop.owner.get(url).fingerprint)] + fields.map { $0.0 == "billing_name" ? ($0.0, "") : $0 })
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains(#"data-collapsible data-open>"#))
+        }
+    }
 }
