@@ -18,12 +18,6 @@ def prepare(shop):
     png(os.path.join(shop.directory, "cover.png"), (40, 90, 160), 200, 300)
 
 
-def log_in(browser, site, email):
-    browser.driver.delete_all_cookies()
-    browser.get(f"{site}/login/")
-    browser.fill({"email": email, "password": PASSWORD}, "Log in")
-
-
 shop = Shop(prepare)
 browser = Browser(shop, sys.argv[1] if len(sys.argv) > 1 else "/tmp/booktime-shots", "backoffice")
 driver = browser.driver
@@ -34,7 +28,7 @@ try:
     browser.order_books(["pride-and-prejudice", "pride-and-prejudice", "emma"])
 
     # The owner adds a product: it starts Active and In stock; one nobody can buy says so.
-    log_in(browser, "/admin", "owner@booktime.domain")
+    browser.log_in("/admin", "owner@booktime.domain", PASSWORD)
     browser.get("/admin/product/add/")
     assert driver.find_element(By.ID, "id_active").is_selected() and driver.find_element(By.ID, "id_in_stock").is_selected()
     browser.fill_only({"name": "Sanditon", "description": "Unfinished.", "price": "6.00", "stock_count": "0"})
@@ -68,7 +62,7 @@ try:
     browser.shot("owner-log")
 
     # An employee marks the order paid and opens its invoice.
-    log_in(browser, "/office-admin", "employee@booktime.domain")
+    browser.log_in("/office-admin", "employee@booktime.domain", PASSWORD)
     browser.expect("BookTime central office administration")
     browser.click(By.CSS_SELECTOR, '.admin-module a[href="/office-admin/order/"]')
     browser.click(By.LINK_TEXT, "BT1")
@@ -95,7 +89,7 @@ try:
     browser.shot("report")
 
     # A dispatcher sends every line; the order is done and leaves the dispatch list.
-    log_in(browser, "/dispatch-admin", "dispatcher@booktime.domain")
+    browser.log_in("/dispatch-admin", "dispatcher@booktime.domain", PASSWORD)
     browser.expect("BookTime central dispatch administration")
     browser.click(By.CSS_SELECTOR, '.admin-module a[href="/dispatch-admin/order/"]')
     browser.expect("1 order<")

@@ -34,9 +34,7 @@ try:
     browser.fill({"email": "customer@booktime.domain", "password": PASSWORD}, "Sign in")
     browser.order_books(["pride-and-prejudice", "pride-and-prejudice", "emma"])
 
-    driver.delete_all_cookies()
-    browser.get("/admin/login/")
-    browser.fill({"email": "owner@booktime.domain", "password": PASSWORD}, "Log in")
+    browser.log_in("/admin", "owner@booktime.domain", PASSWORD)
     browser.expect("Latest orders")
     assert figure(driver, "Today").startswith("£") and figure(driver, "Today") != "£0.00", figure(driver, "Today")
     assert figure(driver, "Waiting for payment") == "1" and figure(driver, "Waiting to ship") == "0"

@@ -44,17 +44,25 @@ struct AdminDashboard: Sendable, Equatable {
         """
     }
 
-    static let orderTotalSQL = orderTotalSQL(alias: "o")
-
     static func read(_ db: Database, now: Date = .now, lowStockThreshold: Int) throws -> AdminDashboard {
         let startOfToday = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
-        let periods = try [("Today", 0), ("7 days", 6), ("30 days", 29)].map { label, daysBack in
-            let from = startOfToday.addingTimeInterval(-Double(daysBack) * 86_400)
-            let row = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS orders, COALESCE(SUM(\(orderTotalSQL)), 0) AS revenue FROM shopOrder o WHERE o.dateAdded >= ?",
-                arguments: [from]
+        // One pass over the last 30 days' orders, counted into the three periods.
+        let spans = [("Today", 0), ("7 days", 6), ("30 days", 29)].map { ($0.0, startOfToday.addingTimeInterval(-Double($0.1) * 86_400)) }
+        let sums = spans.indices.map { "COALESCE(SUM(dateAdded >= :from\($0)), 0) AS orders\($0), COALESCE(SUM(CASE WHEN dateAdded >= :from\($0) THEN total END), 0) AS revenue\($0)" }
+        var arguments = StatementArguments()
+        for (index, span) in spans.enumerated() { arguments += ["from\(index)": span.1] }
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT \(sums.joined(separator: ", ")) FROM (SELECT o.dateAdded, \(orderTotalSQL(alias: "o")) AS total
+                FROM shopOrder o WHERE o.dateAdded >= :from\(spans.count - 1))
+                """,
+            arguments: arguments
+        )
+        let periods = spans.enumerated().map { index, span in
+            Period(
+                label: span.0, orders: row?["orders\(index)"] ?? 0, revenue: row?["revenue\(index)"] ?? 0, fromDay: utcISODay(span.1)
             )
-            return Period(label: label, orders: row?["orders"] ?? 0, revenue: row?["revenue"] ?? 0, fromDay: utcISODay(from))
         }
         let waitingForPayment = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shopOrder WHERE status = ?", arguments: [OrderStatus.new]) ?? 0
         let waitingToShip = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shopOrder WHERE status = ?", arguments: [OrderStatus.paid]) ?? 0
@@ -69,7 +77,7 @@ struct AdminDashboard: Sendable, Equatable {
         let latest = try Row.fetchAll(
             db,
             sql: """
-                SELECT o.id, o.status, o.dateAdded, u.email, \(orderTotalSQL) AS total
+                SELECT o.id, o.status, o.dateAdded, u.email, \(orderTotalSQL(alias: "o")) AS total
                 FROM shopOrder o JOIN user u ON u.id = o.userId ORDER BY o.id DESC LIMIT ?
                 """,
             arguments: [latestShown]
@@ -114,7 +122,7 @@ struct AdminDashboardView {
         self.ordersURL = ordersURL
         figures = dashboard.periods.map {
             Figure(
-                label: $0.label, ordersText: $0.orders == 1 ? "1 order" : "\($0.orders) orders", revenueText: currency.format($0.revenue),
+                label: $0.label, ordersText: counted($0.orders, "order"), revenueText: currency.format($0.revenue),
                 url: ordersURL + "?date_added__from=\($0.fromDay)"
             )
         }
@@ -124,7 +132,7 @@ struct AdminDashboardView {
         ]
         lowStock = dashboard.lowStock.map { book in
             Link(
-                label: book.name, detail: book.copies == 1 ? "1 copy" : "\(book.copies) copies",
+                label: book.name, detail: counted(book.copies, "copy", plural: "copies"),
                 url: products.map { site.changeURL($0, id: book.id) } ?? site.indexURL
             )
         }

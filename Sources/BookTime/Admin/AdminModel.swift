@@ -221,7 +221,7 @@ struct AdminModel: Sendable {
 
     /// "1 product", "3 products".
     func counted(_ count: Int) -> String {
-        "\(count) \(count == 1 ? label.lowercased() : plural.lowercased())"
+        BookTime.counted(count, label.lowercased(), plural: plural.lowercased())
     }
 
     func can(_ permission: AdminPermission) -> Bool { permissions.contains(permission) }

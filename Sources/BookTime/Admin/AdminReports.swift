@@ -14,7 +14,7 @@ enum AdminReports {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT date(o.dateAdded) AS day, COUNT(*) AS count, SUM(\(AdminDashboard.orderTotalSQL)) AS revenue
+                    SELECT date(o.dateAdded) AS day, COUNT(*) AS count, SUM(\(AdminDashboard.orderTotalSQL(alias: "o"))) AS revenue
                     FROM shopOrder o WHERE o.dateAdded > ? GROUP BY day
                     """,
                 arguments: [since]
@@ -76,15 +76,6 @@ enum AdminReports {
         let csvURL: String
     }
 
-    /// The report's table as a CSV download.
-    static func csvResponse(name: String, columns: [String], rows: [[String]]) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\(name).csv"],
-            body: .init(byteBuffer: ByteBuffer(string: CSV.document(header: columns, rows: rows)))
-        )
-    }
-
     /// `?format=csv` or the page.
     static func wantsCSV(_ request: Request) throws -> Bool {
         switch request.uri.queryParameters["format"].map(String.init) {
@@ -102,8 +93,8 @@ extension AdminController {
         let columns = ["Day", "No of orders", "Revenue"]
         let quiet = days.filter { $0.orders > 0 }
         if try AdminReports.wantsCSV(request) {
-            return AdminReports.csvResponse(
-                name: "orders-per-day", columns: ["Day", "Orders", "Revenue"], rows: quiet.map { [$0.day, String($0.orders), Currency.plain($0.revenue)] }
+            return CSV.download(
+                name: "orders-per-day", header: ["Day", "Orders", "Revenue"], rows: quiet.map { [$0.day, String($0.orders), Currency.plain($0.revenue)] }
             )
         }
         let orders = BarChart(title: "Orders per day", xLabel: "Day", yLabel: "No of orders", bars: days.map { ($0.day, $0.orders) }, labelEvery: 15)
@@ -142,8 +133,8 @@ extension AdminController {
         context.logger.info("most_bought_products query: last \(period) days, \(products.count) products")
         let columns = ["Product", "No of purchases", "Revenue"]
         if try AdminReports.wantsCSV(request) {
-            return AdminReports.csvResponse(
-                name: "most-bought-\(period)-days", columns: ["Product", "Copies", "Revenue"],
+            return CSV.download(
+                name: "most-bought-\(period)-days", header: ["Product", "Copies", "Revenue"],
                 rows: products.map { [$0.name, String($0.copies), Currency.plain($0.revenue)] }
             )
         }

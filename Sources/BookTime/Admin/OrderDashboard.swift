@@ -91,12 +91,7 @@ struct OrderDashboard {
         switch parameters.value("format") {
         case "csv":
             let (rows, _) = try await store.list(model, query: query, everything: true)
-            let csv = CSV.document(header: model.columns.map(\.label), rows: rows.map { cells(of: $0, model: model, plain: true) })
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=orders.csv"],
-                body: .init(byteBuffer: ByteBuffer(string: csv))
-            )
+            return CSV.download(name: "orders", header: model.columns.map(\.label), rows: rows.map { cells(of: $0, model: model, plain: true) })
         case nil, "html":
             break
         default:
@@ -149,6 +144,15 @@ extension AdminListQuery {
 /// RFC 4180 CSV, safe to open in a spreadsheet: fields are quoted when needed, and a field that
 /// a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
 enum CSV {
+    /// `header` and `rows` as a file the browser downloads as `<name>.csv`.
+    static func download(name: String, header: [String], rows: [[String]]) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\(name).csv"],
+            body: .init(byteBuffer: ByteBuffer(string: document(header: header, rows: rows)))
+        )
+    }
+
     static func document(header: [String], rows: [[String]]) -> String {
         ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }

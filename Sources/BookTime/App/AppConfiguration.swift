@@ -99,17 +99,15 @@ public struct AppConfiguration: Sendable {
         if let address = environment["BOOKTIME_SELLER_ADDRESS"], !address.isEmpty {
             config.seller.addressLines = SellerSettings.addressLines(from: address)
         }
-        if let value = environment["BOOKTIME_DELIVERY_CHARGE"], !value.isEmpty {
+        let amounts: [(String, (inout DeliveryRate, Int) -> Void)] = [
+            ("BOOKTIME_DELIVERY_CHARGE", { $0.charge = $1 }), ("BOOKTIME_FREE_DELIVERY_FROM", { $0.freeFrom = $1 }),
+        ]
+        for (name, set) in amounts {
+            guard let value = environment[name], !value.isEmpty else { continue }
             guard let amount = Currency.parseMinorUnits(value), amount >= 0 else {
-                throw ConfigurationError(description: "BOOKTIME_DELIVERY_CHARGE must be an amount such as 3.50, not '\(value)'.")
+                throw ConfigurationError(description: "\(name) must be an amount such as 3.50, not '\(value)'.")
             }
-            config.delivery.charge = amount
-        }
-        if let value = environment["BOOKTIME_FREE_DELIVERY_FROM"], !value.isEmpty {
-            guard let amount = Currency.parseMinorUnits(value), amount >= 0 else {
-                throw ConfigurationError(description: "BOOKTIME_FREE_DELIVERY_FROM must be an amount such as 30.00, not '\(value)'.")
-            }
-            config.delivery.freeFrom = amount
+            set(&config.delivery, amount)
         }
         if let value = environment["BOOKTIME_AUTH_ATTEMPTS_PER_MINUTE"], !value.isEmpty {
             guard let number = Int(value), number > 0 else {

@@ -69,7 +69,7 @@ public enum Routes {
     /// searches and the APIs.
     static let notForCrawlers = [
         ownersAdmin, officeAdmin, dispatchAdmin, orderDashboard, customerService, basket, addToBasket, "/order/", orders, account,
-        addressList, loginPath, signupPath, logout, passwordReset, search, api, "/mobile-api/", mobileApp, "/ws/",
+        addressList, loginPath, signupPath, logout, passwordReset, search, api, "/mobile-api/", mobileApp, webSocketPrefix,
     ]
 
     public static let signupPath = "/signup/"

@@ -24,12 +24,10 @@ public final class ShopSettings: Sendable {
     static let lowStockKey = "low_stock_threshold"
 
     let db: AppDatabase
-    let configured: DeliveryRate
     private let values: Mutex<Values>
 
     public init(db: AppDatabase, configuredDelivery: DeliveryRate) throws {
         self.db = db
-        self.configured = configuredDelivery
         values = Mutex(try db.reader.read { try Self.read($0, configured: configuredDelivery) })
     }
 

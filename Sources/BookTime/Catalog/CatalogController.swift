@@ -58,13 +58,13 @@ struct CatalogController {
         let page = try await db.catalog.productPage(tagID: tag?.id, page: pageNumber, pageSize: Self.pageSize, options: options)
         let heading = tag?.name ?? "All books"
         let description = tag.flatMap { $0.description.isEmpty ? nil : PageMeta.summary($0.description) }
-            ?? "\(heading == "All books" ? "All the books" : "Books in \(heading)") at BookTime: \(ListToolbarView.count(page.totalCount, "title")), sent to your door."
+            ?? "\(heading == "All books" ? "All the books" : "Books in \(heading)") at BookTime: \(counted(page.totalCount, "title")), sent to your door."
         return ListPage(
             title: page.page > 1 ? "\(heading) (page \(page.page))" : heading, heading: heading,
             tagDescription: tag.flatMap { $0.description.isEmpty ? nil : $0.description },
             breadcrumbs: BreadcrumbsView(tag == nil ? [] : [("Books", Routes.allProducts)], current: heading),
             toolbar: ListToolbarView(
-                countText: ListToolbarView.count(page.totalCount, "book"), action: Routes.products(tag: tagSlug), options: options, forSearch: false
+                countText: counted(page.totalCount, "book"), action: Routes.products(tag: tagSlug), options: options, forSearch: false
             ),
             products: page.products.map { ProductCardView($0, currency: currency) },
             isEmpty: page.products.isEmpty,
@@ -219,7 +219,7 @@ struct CatalogController {
             title: query.isEmpty ? "Search" : "Search: \(query)", query: query, hasQuery: !query.isEmpty,
             breadcrumbs: BreadcrumbsView([], current: "Search"),
             toolbar: ListToolbarView(
-                countText: ListToolbarView.count(result.totalCount, "result"), action: Routes.search,
+                countText: counted(result.totalCount, "result"), action: Routes.search,
                 hidden: [("q", query)] + (options.subject.map { [("subject", $0)] } ?? []), options: options, forSearch: true, subjects: subjects
             ),
             hits: result.hits.map { .init(card: ProductCardView($0.card, currency: currency), nameHTML: $0.nameHTML, snippetHTML: $0.snippetHTML) },

@@ -32,6 +32,7 @@ public struct ProductDetail: Sendable, Equatable {
 
 /// A tag with the number of active products carrying it (home page navigation).
 public struct TagSummary: Sendable, Equatable, FetchableRecord, Decodable {
+    public var id: Int64
     public var name: String
     public var slug: String
     public var productCount: Int
@@ -146,7 +147,7 @@ extension CatalogStore {
             try TagSummary.fetchAll(
                 db,
                 sql: """
-                    SELECT t.name, t.slug, COUNT(*) AS productCount FROM productTag t
+                    SELECT t.id, t.name, t.slug, COUNT(*) AS productCount FROM productTag t
                     JOIN productTagLink l ON l.productTagId = t.id
                     JOIN product p ON p.id = l.productId AND p.active = 1
                     WHERE t.active = 1 GROUP BY t.id ORDER BY t.name
@@ -194,7 +195,7 @@ extension CatalogStore {
             var all = options
             all.subject = nil
             return """
-                SELECT t.name, t.slug, COUNT(*) AS productCount \(from)
+                SELECT t.id, t.name, t.slug, COUNT(*) AS productCount \(from)
                 JOIN productTagLink l ON l.productId = p.id JOIN productTag t ON t.id = l.productTagId AND t.active = 1
                 \(filters(all)) GROUP BY t.id ORDER BY productCount DESC, t.name LIMIT 12
                 """

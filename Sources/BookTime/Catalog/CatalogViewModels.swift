@@ -80,8 +80,6 @@ struct ListToolbarView {
         self.subjects = subjects
     }
 
-    /// "1 book", "166 books".
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }
 
 /// Previous / next and numbered page links, with gaps for long runs (`1 … 4 5 6 … 20`).
@@ -116,7 +114,7 @@ struct PaginationView {
             last = n
         }
         pages = links
-        summary = "\(totalCount) \(noun)\(totalCount == 1 ? "" : "s")" + (pageCount > 1 ? " · page \(page) of \(pageCount)" : "")
+        summary = counted(totalCount, noun) + (pageCount > 1 ? " · page \(page) of \(pageCount)" : "")
     }
 }
 

@@ -49,17 +49,11 @@ struct SitemapController {
 
     /// The sitemap's XML for the shop at `base` (no trailing slash).
     static func xml(db: AppDatabase, base: String) async throws -> String {
-        let (tags, products) = try await db.reader.read { db in
-            let tags = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT t.slug FROM productTag t JOIN productTagLink l ON l.productTagId = t.id
-                    JOIN product p ON p.id = l.productId AND p.active = 1 WHERE t.active = 1 ORDER BY t.slug
-                    """
-            )
-            let products = try Row.fetchAll(db, sql: "SELECT slug, dateUpdated FROM product WHERE active = 1 ORDER BY id LIMIT ?", arguments: [maxURLs])
+        // The subjects the home page lists: active, with a book on sale.
+        let tags = try await db.catalog.tagSummaries().map(\.slug)
+        let products = try await db.reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT slug, dateUpdated FROM product WHERE active = 1 ORDER BY id LIMIT ?", arguments: [maxURLs])
                 .map { (slug: $0["slug"] as String, updated: $0["dateUpdated"] as Date) }
-            return (tags, products)
         }
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"# + "\n"
         func add(_ path: String, lastModified: Date? = nil) {

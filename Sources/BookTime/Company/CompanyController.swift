@@ -58,9 +58,8 @@ struct CompanyController {
             var shelves: [HomePage.Shelf] = []
             // Each book once on the page: a shelf skips books already shown above it.
             var shown = Set(newArrivals.map(\.productID))
-            for summary in summaries.sorted(by: { ($0.productCount, $1.name) > ($1.productCount, $0.name) }).prefix(Self.shelfCount) {
-                guard let tag = try await db.catalog.activeTag(slug: summary.slug), let tagID = tag.id else { continue }
-                let cards = try await db.catalog.productsTagged(tagID, limit: Self.booksPerShelf, excluding: shown)
+            for tag in summaries.sorted(by: { ($0.productCount, $1.name) > ($1.productCount, $0.name) }).prefix(Self.shelfCount) {
+                let cards = try await db.catalog.productsTagged(tag.id, limit: Self.booksPerShelf, excluding: shown)
                 guard !cards.isEmpty else { continue }
                 shown.formUnion(cards.map(\.id))
                 shelves.append(.init(heading: tag.name, url: Routes.products(tag: tag.slug), products: cards.map { ProductCardView($0, currency: currency) }))

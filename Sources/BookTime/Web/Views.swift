@@ -220,10 +220,16 @@ extension LayoutContext {
     }
 }
 
+/// "1 book", "166 books", "1 copy", "2 copies": a number and its noun, the one plural rule of
+/// the shop's pages (`plural` for the nouns an "s" does not make).
+func counted(_ count: Int, _ singular: String, plural: String? = nil) -> String {
+    "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
+}
+
 /// What the layout needs: title, navigation, flash messages, the CSRF token, asset URLs.
 struct LayoutContext {
     /// "1 item", "2 items": the basket indicator.
-    static func itemCount(_ count: Int) -> String { count == 1 ? "1 item" : "\(count) items" }
+    static func itemCount(_ count: Int) -> String { counted(count, "item") }
 
     struct NavItem {
         let label: String

@@ -41,6 +41,14 @@ import Testing
         #expect(dashboard.latest.first?.total == 1000)
     }
 
+    @Test func aShopWithoutOrdersShowsZeros() async throws {
+        let test = try TestDatabase()
+        let dashboard = try await test.db.reader.read { try AdminDashboard.read($0, lowStockThreshold: 3) }
+        #expect(dashboard.periods.map(\.orders) == [0, 0, 0])
+        #expect(dashboard.periods.map(\.revenue) == [0, 0, 0])
+        #expect(dashboard.latest.isEmpty && dashboard.lowStock.isEmpty)
+    }
+
     @Test func theIndexOpensOnTheFiguresWithLinksIntoTheLists() async throws {
         try await withTestApp { browser, db in
             let shop = try await AdminShop.make(browser, db, orderStatus: .paid)
