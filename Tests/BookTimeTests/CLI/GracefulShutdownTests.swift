@@ -37,6 +37,10 @@ struct RawHTTPConnection {
 
     /// Everything the server sends until it closes the connection or times out.
     func receiveAll() -> String {
+        String(decoding: receiveAllBytes(), as: UTF8.self)
+    }
+
+    func receiveAllBytes() -> [UInt8] {
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -44,7 +48,7 @@ struct RawHTTPConnection {
             if count <= 0 { break }
             data += buffer[0..<count]
         }
-        return String(decoding: data, as: UTF8.self)
+        return data
     }
 
     func close() { _ = Glibc.close(fd) }

@@ -85,15 +85,55 @@ final class ChatTestClient: @unchecked Sendable {
         return try? await connection.value
     }
 
-    /// Waits for the server to end the socket; its close frame.
-    func closed() async throws -> WebSocketCloseFrame? {
-        try await connection.value
+    /// Waits for the server to end the socket; its close frame. Fails after `timeout` rather
+    /// than waiting forever (the client library does not always end a cancelled connection).
+    func closed(timeout: Duration = .seconds(10)) async throws -> WebSocketCloseFrame? {
+        let connection = connection
+        let outcome = FirstOutcome<WebSocketCloseFrame?>()
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.start(continuation)
+            Task { outcome.finish(await connection.result) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                outcome.finish(.failure(ChatTestError.timedOut))
+                connection.cancel()
+            }
+        }
     }
 }
 
 enum ChatTestError: Error {
     case closed
+    case timedOut
     case notAnObject(String)
+}
+
+/// Resumes a continuation with whichever result comes first; later ones are dropped.
+final class FirstOutcome<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Value, any Error>?
+    private var first: Result<Value, any Error>?
+    private var resumed = false
+
+    func start(_ continuation: CheckedContinuation<Value, any Error>) {
+        lock.withLock {
+            self.continuation = continuation
+            resumeIfReady()
+        }
+    }
+
+    func finish(_ result: Result<Value, any Error>) {
+        lock.withLock {
+            if first == nil { first = result }
+            resumeIfReady()
+        }
+    }
+
+    private func resumeIfReady() {
+        guard !resumed, let continuation, let first else { return }
+        resumed = true
+        continuation.resume(with: first)
+    }
 }
 
 /// Users, an order and tokens for chat tests: the book's John Smith (customer) and Adam Ford

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 @testable import BookTime
@@ -53,6 +54,19 @@ final class RecordingTransport: MailTransport, @unchecked Sendable {
     }
 }
 
+/// The live test server's connection limits. The browser's one connection opens with the app and
+/// may first be used after a slow setup: with the shop's 10 s header timeout a test that spent
+/// longer than that in bcrypt on a loaded CI machine found the connection closed ("I/O on closed
+/// channel"). The limits themselves are tested on a real process (`SlowClientTests`).
+let testConnectionLimits: ConnectionLimits = {
+    var limits = ConnectionLimits()
+    limits.headerTimeout = .seconds(600)
+    limits.keepAliveTimeout = .seconds(600)
+    limits.bodyTimeout = .seconds(600)
+    limits.idleTimeout = .seconds(600)
+    return limits
+}()
+
 /// Builds the real application on a temporary database and runs `body` with a cookie-keeping browser.
 func withTestApp<Value: Sendable>(
     configure: (inout AppConfiguration) -> Void = { _ in },
@@ -65,7 +79,8 @@ func withTestApp<Value: Sendable>(
     var config = AppConfiguration()
     config.port = 0
     config.databasePath = testDB.db.path
-    config.logLevel = .warning
+    config.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+    config.connections = testConnectionLimits
     configure(&config)
     let app = try await buildApplication(config, database: testDB.db, mailTransport: RecordingTransport())
     let db = testDB.db

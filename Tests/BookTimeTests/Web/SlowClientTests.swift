@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import BookTime
@@ -27,6 +28,17 @@ import Glibc
             usleep(250_000)
         }
         return limit
+    }
+
+    /// In-process test servers give a slow test room: CI once spent more than the shop's 10 s
+    /// header timeout in a test's setup and found its browser's connection closed.
+    @Test func testServersOutwaitASlowSetup() async throws {
+        let seen = Mutex<ConnectionLimits?>(nil)
+        try await withTestApp(configure: { config in seen.withLock { $0 = config.connections } }) { _, _ in }
+        let limits = try #require(seen.withLock { $0 })
+        for timeout in [limits.headerTimeout, limits.keepAliveTimeout, limits.bodyTimeout, limits.idleTimeout] {
+            #expect(timeout >= .seconds(300))
+        }
     }
 
     @Test func slowAndIdleClientsAreClosedOnTime() async throws {
