@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The owner's morning: the back office opens on today's figures; the owner takes yesterday's
-order from "Waiting for payment" to paid, follows "Waiting to ship", sends every line in one
+order from "Waiting for payment" to paid (adding and removing a book first, as the customer asked), follows "Waiting to ship", sends every line in one
 action, and reads the revenue report (and its CSV). Every page fits a 390 px phone; the outbox
 explains that mail is not being sent. Screenshots at 1280 and 390 px.
 Run by e2e/run.sh; alone: python3 e2e/owner_morning.py [SCREENSHOT_DIR]."""
@@ -50,6 +50,15 @@ try:
     edit.click()
     assert driver.find_element(By.NAME, "billing_city").is_displayed() and not edit.is_displayed()
     browser.shot("order", phone=True)
+    browser.no_horizontal_scroll()
+    # The customer rang before paying: one more book, and one title fewer. Stock and total follow.
+    browser.fill({"book": "Persuasion", "quantity": "1"}, "Add")
+    browser.expect("Added 1 × “Persuasion” at £7.99 each.")
+    browser.click(By.XPATH, '//button[@aria-label and starts-with(@aria-label, "Remove") and contains(@aria-label, "Emma")]')
+    browser.expect("Removed 1 × “Emma”.")
+    lines = [element.text for element in driver.find_elements(By.CSS_SELECTOR, ".admin-line-list li span")]
+    assert len(lines) == 2 and lines[1].startswith("1 × Persuasion"), lines
+    browser.shot("order-books", phone=True)
     browser.no_horizontal_scroll()
     Select(driver.find_element(By.NAME, "status")).select_by_visible_text("Paid")
     browser.click(By.XPATH, '//button[normalize-space()="Save"]')

@@ -46,6 +46,7 @@ struct AdminController {
         group.get(Pattern.change.routerPath, use: change)
         group.post(Pattern.change.routerPath, use: change)
         group.post(Pattern.images.routerPath, use: uploadImage)
+        group.post(Pattern.lines.routerPath, use: editLines)
         group.get(Pattern.delete.routerPath, use: delete)
         group.post(Pattern.delete.routerPath, use: delete)
     }

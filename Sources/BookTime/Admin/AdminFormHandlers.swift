@@ -127,6 +127,15 @@ extension AdminController {
             site: site, model: model, record: record, actor: actor, form: form, errors: errors, formErrors: formErrors, store: store,
             currency: currency, warning: warning.map { AdminFormPage.Link(label: $0.text, url: "#id_\($0.field)") }
         )
+        if let record, let editor = model.lineEditor, model.can(.change) {
+            let shop = lineEditorShop
+            if let lines = try await store.db.reader.read({ db in try editor.lines(db, record.id, shop) }) {
+                page.lineEditor = AdminFormPage.LineEditor(
+                    title: editor.title, help: editor.help, url: site.linesURL(model, id: record.id),
+                    maxQuantity: editor.maxQuantity, lines: lines
+                )
+            }
+        }
         if let record {
             page.summary = try await store.summary(model, id: record.id, currency: currency).map { item in
                 let url = item.link.flatMap { link in site.model(named: link.model).map { site.changeURL($0, id: link.id) } }

@@ -159,6 +159,16 @@ struct AdminFormPage {
     let warning: Link?
     /// `AdminModel.summary`, with links built for this site.
     var summary: [Fact] = []
+    /// `AdminModel.lineEditor`'s section, when the record can be changed that way now.
+    var lineEditor: LineEditor? = nil
+
+    struct LineEditor {
+        let title: String
+        let help: String
+        let url: String
+        let maxQuantity: Int
+        let lines: [AdminLineEditor.Line]
+    }
 
     struct Fact {
         let label: String

@@ -156,6 +156,36 @@ struct AdminAction: Sendable {
     let run: @Sendable (_ db: Database, _ ids: [Int64], _ write: AdminWrite) throws -> Int
 }
 
+/// A change page's section that adds and removes a record's child rows through the domain's
+/// own rules rather than as plain rows (an unpaid order's books: stock, today's price, delivery).
+/// Each closure runs in the write transaction that also writes the audit entry; what it returns
+/// is said to the user and logged. A refusal is thrown as `Refusal`.
+struct AdminLineEditor: Sendable {
+    struct Line: Sendable {
+        let id: Int64
+        let text: String
+    }
+
+    struct Refusal: Error {
+        let message: String
+    }
+
+    /// What the rules need from the shop: its settings now and how it writes money.
+    struct Shop: Sendable {
+        let settings: ShopSettings.Values
+        let currency: Currency
+    }
+
+    let title: String
+    let help: String
+    /// The most copies one add may ask for.
+    let maxQuantity: Int
+    /// The rows that may be removed now, or nil when the record cannot be changed this way.
+    let lines: @Sendable (_ db: Database, _ id: Int64, _ shop: Shop) throws -> [Line]?
+    let add: @Sendable (_ db: Database, _ id: Int64, _ query: String, _ quantity: Int, _ shop: Shop) throws -> String
+    let remove: @Sendable (_ db: Database, _ id: Int64, _ lineID: Int64, _ shop: Shop) throws -> String
+}
+
 /// Rows of a child table edited on the parent's page (Django's `TabularInline`).
 struct AdminInline: Sendable {
     let title: String
@@ -213,6 +243,8 @@ struct AdminModel: Sendable {
     /// What is wrong with a saved record that the form still accepts (a product nobody can buy),
     /// said after a save and on its change page, with the field that fixes it.
     var warning: (@Sendable (Database, Int64) throws -> AdminWarning?)? = nil
+    /// Adding and removing child rows by the domain's rules (orders' books), below the form.
+    var lineEditor: AdminLineEditor? = nil
     /// The add form's own fields and how a record is made from them (Django's `add_fieldsets`).
     var addFields: [AdminField] = []
     var create: AdminCreate? = nil

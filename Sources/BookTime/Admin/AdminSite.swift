@@ -41,6 +41,7 @@ struct AdminSite: Sendable {
         static let add: RoutePattern = "/{model}/add/"
         static let change: RoutePattern = "/{model}/{id}/"
         static let images: RoutePattern = "/{model}/{id}/images/"
+        static let lines: RoutePattern = "/{model}/{id}/lines/"
         static let delete: RoutePattern = "/{model}/{id}/delete/"
     }
 
@@ -56,6 +57,7 @@ struct AdminSite: Sendable {
     func addURL(_ model: AdminModel) -> String { prefix + Pattern.add.path(["model": model.name]) }
     func changeURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.change.path(["model": model.name, "id": String(id)]) }
     func imagesURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.images.path(["model": model.name, "id": String(id)]) }
+    func linesURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.lines.path(["model": model.name, "id": String(id)]) }
     func deleteURL(_ model: AdminModel, id: Int64) -> String { prefix + Pattern.delete.path(["model": model.name, "id": String(id)]) }
     /// An order's page in the central office's back office (where the chat's staff work).
     static func officeOrderURL(id: Int64) -> String {

@@ -37,6 +37,49 @@ enum OrderAdmin {
         return changed
     }
 
+    /// An unpaid order's books, added and removed by checkout's rules (`OrderLineEditing`).
+    static let bookEditor = AdminLineEditor(
+        title: "Change the books",
+        help: "Until the order is paid. Added copies cost today's price and come out of stock; removed ones go back; the delivery charge follows the shop's rate.",
+        maxQuantity: BasketLine.maxQuantity,
+        lines: { db, id, shop in
+            guard let order = try Order.fetchOne(db, key: id), order.status == .new else { return nil }
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT l.id, l.quantity, l.unitPrice, p.name FROM orderLine l JOIN product p ON p.id = l.productId WHERE l.orderId = ? AND l.status NOT IN (?, ?) ORDER BY l.id",
+                arguments: [id, OrderLineStatus.sent, OrderLineStatus.cancelled]
+            )
+            return rows.map { row in
+                let quantity: Int = row["quantity"]
+                let name: String = row["name"]
+                return AdminLineEditor.Line(id: row["id"], text: "\(quantity) × \(name) at \(shop.currency.format(row["unitPrice"])) each")
+            }
+        },
+        add: { db, id, query, quantity, shop in
+            do {
+                let book = try OrderLineEditing.findBook(db, query)
+                let line = try OrderLineEditing.add(db, orderID: id, productID: book.id ?? 0, quantity: quantity, delivery: shop.settings.delivery)
+                return "Added \(quantity) × “\(book.name)” at \(shop.currency.format(line.unitPrice)) each." + (try deliveryNote(db, id, shop))
+            } catch let failure as OrderLineEditing.Failure {
+                throw AdminLineEditor.Refusal(message: failure.description)
+            }
+        },
+        remove: { db, id, lineID, shop in
+            do {
+                let line = try OrderLineEditing.remove(db, orderID: id, lineID: lineID, delivery: shop.settings.delivery)
+                let name = try String.fetchOne(db, sql: "SELECT name FROM product WHERE id = ?", arguments: [line.productId]) ?? "?"
+                return "Removed \(line.quantity) × “\(name)”." + (try deliveryNote(db, id, shop))
+            } catch let failure as OrderLineEditing.Failure {
+                throw AdminLineEditor.Refusal(message: failure.description)
+            }
+        }
+    )
+
+    /// " Delivery: £3.50." after a change, when the shop charges for delivery at all.
+    private static func deliveryNote(_ db: Database, _ id: Int64, _ shop: AdminLineEditor.Shop) throws -> String {
+        guard shop.settings.delivery.chargesAnything, let order = try Order.fetchOne(db, key: id) else { return "" }
+        return " Delivery: \(order.deliveryCharge == 0 ? "free" : shop.currency.format(order.deliveryCharge))."
+    }
+
     static func addressFields(_ prefix: String, _ title: String) -> (fields: [AdminField], fieldset: AdminFieldset) {
         let fields = [
             AdminField(name: "\(prefix)_name", column: "\(prefix)Name", label: "\(title) name", kind: .text(maxLength: 60)),
@@ -134,11 +177,14 @@ enum OrderAdmin {
         case .owners:
             model.permissions = [.view, .change, .delete]
             model.listEditable = ["status"]
+            model.lineEditor = bookEditor
         case .office:
-            // CentralOfficeOrderAdmin: the customer is fixed; lines keep their product.
+            // CentralOfficeOrderAdmin: the customer is fixed; a line keeps its product (books
+            // are added and removed through the line editor instead).
             model.permissions = [.view, .change]
             model.readOnly = ["user"]
             model.listEditable = ["status"]
+            model.lineEditor = bookEditor
         case .dispatch:
             // DispatchersOrderAdmin: paid orders only, the shipping address only, line statuses only.
             model.permissions = [.view, .change]
@@ -161,10 +207,7 @@ enum OrderAdmin {
     static let summary: @Sendable (Database, Int64, Currency) throws -> [AdminSummaryItem] = { db, id, currency in
         guard let order = try Order.fetchOne(db, key: id) else { return [] }
         let email = try String.fetchOne(db, sql: "SELECT email FROM user WHERE id = ?", arguments: [order.userId]) ?? "?"
-        let books = try Int.fetchOne(
-            db, sql: "SELECT COALESCE(SUM(quantity * unitPrice), 0) FROM orderLine WHERE orderId = ? AND status != ?",
-            arguments: [id, OrderLineStatus.cancelled]
-        ) ?? 0
+        let books = try Order.chargedBooks(db, orderID: id)
         let totals = TotalsView(OrderTotals(subtotal: books, delivery: order.deliveryCharge), currency: currency)
         let name = order.billingName.isEmpty ? email : "\(order.billingName) <\(email)>"
         var items = [AdminSummaryItem(label: "Customer", text: name, link: ("user", order.userId))]

@@ -76,6 +76,14 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
 
     /// "BT42": how customers and staff name order 42.
     public static func number(id: Int64) -> String { "BT\(id)" }
+
+    /// What an order's books come to: every line but the cancelled ones, at the prices paid.
+    static func chargedBooks(_ db: Database, orderID: Int64) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(quantity * unitPrice), 0) FROM orderLine WHERE orderId = ? AND status != ?",
+            arguments: [orderID, OrderLineStatus.cancelled]
+        ) ?? 0
+    }
 }
 
 extension Order: FetchableRecord, MutablePersistableRecord {
