@@ -35,4 +35,21 @@ import Testing
         #expect(signer.verify("no-dot") == nil)
         #expect(signer.verify("a.b.c") == nil)
     }
+
+    /// Tokens hold `count` random bytes, every one of them drawn (a word at a time).
+    @Test(arguments: [5, 13, 32])
+    func randomTokensAreRandomInEveryByte(count: Int) throws {
+        var seen = Array(repeating: Set<UInt8>(), count: count)
+        var tokens = Set<String>()
+        for _ in 0..<200 {
+            let token = Base64URL.randomToken(bytes: count)
+            let bytes = try #require(Base64URL.decode(token))
+            #expect(bytes.count == count)
+            for (index, byte) in bytes.enumerated() { seen[index].insert(byte) }
+            tokens.insert(token)
+        }
+        #expect(tokens.count == 200)
+        #expect(seen.allSatisfy { $0.count > 100 }, "each position takes many values")
+        #expect(Base64URL.randomToken().count == 43)
+    }
 }

@@ -20,6 +20,22 @@ import Testing
         }
     }
 
+    /// Each header once; a response with its own policy (an SVG cover, whose inline styles the
+    /// site's policy would block) keeps it.
+    @Test func eachHeaderOnceAndACoverKeepsItsOwnPolicy() async throws {
+        try await withTestApp { browser, db in
+            let product = try await ShopFixtures.product(db, "Cover Story", price: 500)
+            let page = try await browser.get("/")
+            for name in [HTTPField.Name.contentSecurityPolicy, .xContentTypeOptions, HTTPField.Name("X-Frame-Options")!] {
+                #expect(page.headers[values: name].count == 1, "\(name)")
+            }
+            let cover = try await browser.get(Routes.cover(slug: product.slug))
+            #expect(cover.status == .ok)
+            #expect(cover.headers[values: .contentSecurityPolicy] == ["default-src 'none'; style-src 'unsafe-inline'"])
+            #expect(cover.headers[.xContentTypeOptions] == "nosniff")
+        }
+    }
+
     @Test func unknownPageIsAnHTML404InTheLayout() async throws {
         try await withTestApp { browser, _ in
             let response = try await browser.get("/no-such-page/")
