@@ -57,12 +57,16 @@ import Testing
         #expect(compared > 2500)
     }
 
-    @Test func lookupsFindEveryValueInOrder() {
-        let form = FormData(string: "a=1&b=2&a=3&c=&a=4")
+    /// The same answers from a small form (scanned) and a large one (indexed).
+    @Test(arguments: [0, FormData.indexedFrom + 1])
+    func lookupsFindEveryValueInOrder(padding: Int) {
+        let extra = (0..<padding).map { "pad\($0)=x" }
+        let form = FormData(string: (["a=1", "b=2", "a=3", "c=", "a=4"] + extra).joined(separator: "&"))
         #expect(form.value("a") == "1")
         #expect(form.values("a") == ["1", "3", "4"])
         #expect(form.value("c") == "")
         #expect(form.value("missing") == nil && form.values("missing").isEmpty)
+        #expect(padding == 0 || form.value("pad\(padding - 1)") == "x")
         #expect(FormData.fieldCount(ByteBuffer(string: "a=1&b=2&a=3")) == 3)
         #expect(FormData.fieldCount(ByteBuffer(string: "")) == 0)
     }

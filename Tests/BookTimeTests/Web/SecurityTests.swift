@@ -83,6 +83,8 @@ import Testing
         }
     }
 
+    static func parts(_ setCookie: String) -> Set<String> { Set(setCookie.components(separatedBy: "; ")) }
+
     @Test func cookiesAreHttpOnlyAndSameSite() async throws {
         try await withTestApp { browser, _ in
             let response = try await browser.get("/")
@@ -90,6 +92,9 @@ import Testing
             #expect(csrf.contains("HttpOnly"))
             #expect(csrf.contains("SameSite=Lax"))
             #expect(!csrf.contains("Secure"))
+            // What Hummingbird's own `Cookie` writes (in its own order: it keeps them in a dictionary).
+            let token = String(csrf.dropFirst("csrftoken=".count).prefix(43))
+            #expect(Self.parts(csrf) == Self.parts(CSRFMiddleware.cookie(token: token, secure: false).description))
         }
     }
 
@@ -98,6 +103,8 @@ import Testing
             let response = try await browser.get("/")
             let csrf = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("csrftoken=") })
             #expect(csrf.contains("Secure"))
+            let token = String(csrf.dropFirst("csrftoken=".count).prefix(43))
+            #expect(Self.parts(csrf) == Self.parts(CSRFMiddleware.cookie(token: token, secure: true).description))
             #expect(response.headers[.strictTransportSecurity] != nil)
         }
     }
