@@ -3,8 +3,12 @@ Chromium with small click/fill/expect/screenshot helpers that always wait for th
 import os, re, struct, subprocess, sys, tempfile, zlib
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
+
+# What a page's own scripts cause while a test waits on it: an element replaced (stale) or not
+# drawn yet. Waits look again instead of failing.
+LIVE_PAGE_RACES = (NoSuchElementException, StaleElementReferenceException)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -141,8 +145,9 @@ class Browser:
         self.fill({"email": email, "password": password}, "Log in")
 
     def wait_for(self, condition, timeout=10):
-        """Waits for something a script changes on the page (no page load)."""
-        WebDriverWait(self.driver, timeout).until(lambda driver: condition(driver))
+        """Waits for something a script changes on the page (no page load); an element the script
+        replaced between a find and a read is looked for again."""
+        WebDriverWait(self.driver, timeout, ignored_exceptions=LIVE_PAGE_RACES).until(lambda driver: condition(driver))
 
     def quit(self):
         self.driver.quit()

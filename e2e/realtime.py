@@ -7,7 +7,7 @@ import base64, json, subprocess, sys, urllib.request
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
-from browser import Browser, Shop
+from browser import LIVE_PAGE_RACES, Browser, Shop
 
 PASSWORD = "real time phrase 9"
 
@@ -25,7 +25,10 @@ def log_in(browser, email, path="/login/", button="Sign in"):
 
 def wait_for(browser, description, condition, seconds=15):
     try:
-        return WebDriverWait(browser.driver, seconds, poll_frequency=0.2).until(lambda driver: condition(driver))
+        # The live pages replace elements as events arrive: one read between a find and its text
+        # is stale, not a failure; look again.
+        return WebDriverWait(browser.driver, seconds, poll_frequency=0.2, ignored_exceptions=LIVE_PAGE_RACES).until(
+            lambda driver: condition(driver))
     except Exception:
         browser.shot("timeout-" + description.replace(" ", "-"))
         raise AssertionError(f"timed out waiting for {description} on {browser.driver.current_url}")
