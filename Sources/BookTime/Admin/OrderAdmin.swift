@@ -43,15 +43,8 @@ enum OrderAdmin {
         help: "Until the order is paid. Added copies cost today's price and come out of stock; removed ones go back; the delivery charge follows the shop's rate.",
         maxQuantity: BasketLine.maxQuantity,
         lines: { db, id, shop in
-            guard let order = try Order.fetchOne(db, key: id), order.status == .new else { return nil }
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT l.id, l.quantity, l.unitPrice, p.name FROM orderLine l JOIN product p ON p.id = l.productId WHERE l.orderId = ? AND l.status NOT IN (?, ?) ORDER BY l.id",
-                arguments: [id, OrderLineStatus.sent, OrderLineStatus.cancelled]
-            )
-            return rows.map { row in
-                let quantity: Int = row["quantity"]
-                let name: String = row["name"]
-                return AdminLineEditor.Line(id: row["id"], text: "\(quantity) × \(name) at \(shop.currency.format(row["unitPrice"])) each")
+            try OrderLineEditing.changeableLines(db, orderID: id)?.map { line, name in
+                AdminLineEditor.Line(id: line.id ?? 0, text: "\(line.quantity) × \(name) at \(shop.currency.format(line.unitPrice)) each")
             }
         },
         add: { db, id, query, quantity, shop in

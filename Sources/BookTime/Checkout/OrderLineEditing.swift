@@ -31,6 +31,20 @@ enum OrderLineEditing {
         }
     }
 
+    /// The lines that may be removed now, with their books' names, or nil when the order's books
+    /// cannot change (it is paid).
+    static func changeableLines(_ db: Database, orderID: Int64) throws -> [(line: OrderLine, name: String)]? {
+        guard let order = try Order.fetchOne(db, key: orderID), canChange(order) else { return nil }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT l.*, p.name AS productName FROM orderLine l JOIN product p ON p.id = l.productId WHERE l.orderId = ? ORDER BY l.id",
+            arguments: [orderID]
+        )
+        return try rows.map { (line: try OrderLine(row: $0), name: $0["productName"] as String) }.filter { !$0.line.status.isFinal }
+    }
+
+    /// Until it is paid: the customer paid for what they ordered.
+    static func canChange(_ order: Order) -> Bool { order.status == .new }
+
     /// The book an employee typed: its number (`#12` or `12`), its ISBN, its exact title (any
     /// case), or the one book whose title contains the text.
     static func findBook(_ db: Database, _ query: String) throws -> Product {
@@ -41,8 +55,11 @@ enum OrderLineEditing {
         if let isbn = ISBN.normalized(text), let product = try Product.fetchOne(db, sql: "SELECT * FROM product WHERE isbn = ?", arguments: [isbn]) {
             return product
         }
-        let exact = try Product.fetchAll(db, sql: "SELECT * FROM product WHERE name = ? COLLATE NOCASE ORDER BY active DESC, id LIMIT 2", arguments: [text])
-        if let product = exact.first { return product }
+        if let product = try Product.fetchOne(
+            db, sql: "SELECT * FROM product WHERE name = ? COLLATE NOCASE ORDER BY active DESC, id LIMIT 1", arguments: [text]
+        ) {
+            return product
+        }
         let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
         let matches = try Product.fetchAll(
             db, sql: "SELECT * FROM product WHERE name LIKE ? ESCAPE '\\' AND active ORDER BY name LIMIT 6", arguments: [pattern]
@@ -101,7 +118,7 @@ enum OrderLineEditing {
 
     private static func unpaidOrder(_ db: Database, _ orderID: Int64) throws -> Order {
         guard let order = try Order.fetchOne(db, key: orderID) else { throw Failure.notFound }
-        guard order.status == .new else { throw Failure.paid(order.number) }
+        guard canChange(order) else { throw Failure.paid(order.number) }
         return order
     }
 

@@ -11,12 +11,12 @@ public struct FormData: Sendable {
     public static let maxFields = 5_000
 
     public private(set) var fields: [(name: String, value: String)] = []
-    /// Where each name's values are in `fields`, for a form of more than `indexedFrom` fields: a
+    /// Where each name's values are in `fields`, for a form of more than `maxScannedFields` fields: a
     /// lookup costs the same with 20 fields or 5,000, so a form that looks up each of its rows
     /// stays linear. Smaller ones (every query string) are scanned: building the index cost more
     /// than the lookups.
     private var positions: [String: [Int]] = [:]
-    static let indexedFrom = 16
+    static let maxScannedFields = 16
 
     public init(fields: [(String, String)]) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
@@ -24,7 +24,7 @@ public struct FormData: Sendable {
     }
 
     private mutating func indexFields() {
-        guard fields.count > Self.indexedFrom else { return }
+        guard fields.count > Self.maxScannedFields else { return }
         positions.reserveCapacity(fields.count)
         for (position, field) in fields.enumerated() { positions[field.name, default: []].append(position) }
     }
@@ -63,13 +63,13 @@ public struct FormData: Sendable {
 
     /// The first value posted under `name`, if any.
     public func value(_ name: String) -> String? {
-        guard fields.count > Self.indexedFrom else { return fields.first { $0.name == name }?.value }
+        guard fields.count > Self.maxScannedFields else { return fields.first { $0.name == name }?.value }
         return positions[name]?.first.map { fields[$0].value }
     }
 
     /// Every value posted under `name` (checkbox groups, formsets).
     public func values(_ name: String) -> [String] {
-        guard fields.count > Self.indexedFrom else { return fields.filter { $0.name == name }.map(\.value) }
+        guard fields.count > Self.maxScannedFields else { return fields.filter { $0.name == name }.map(\.value) }
         return positions[name]?.map { fields[$0].value } ?? []
     }
 

@@ -4,12 +4,9 @@ import Hummingbird
 /// Headers every response carries (Django's `SecurityMiddleware` and `XFrameOptionsMiddleware`).
 ///
 /// The policy allows scripts and styles from this site only: templates carry no inline script or
-/// style, so an injected `<script>` never runs.
-/// A response that states its own policy keeps it (an SVG cover's stricter one); the rest are
-/// the same on every response.
+/// style, so an injected `<script>` never runs. A response that states its own policy keeps it
+/// (an SVG cover's stricter one); the other headers are the same on every response.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var contentSecurityPolicy: String { SecurityHeaders.contentSecurityPolicy }
-
     let strictTransportSecurity: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -58,7 +58,7 @@ import Testing
     }
 
     /// The same answers from a small form (scanned) and a large one (indexed).
-    @Test(arguments: [0, FormData.indexedFrom + 1])
+    @Test(arguments: [0, FormData.maxScannedFields + 1])
     func lookupsFindEveryValueInOrder(padding: Int) {
         let extra = (0..<padding).map { "pad\($0)=x" }
         let form = FormData(string: (["a=1", "b=2", "a=3", "c=", "a=4"] + extra).joined(separator: "&"))
