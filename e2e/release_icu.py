@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""The release binary carries ICU's data cut to root and English (scripts/icu-data.py). This drives
+every path of the shop that asks ICU for data, through the binary's own commands and pages, and
+checks the answers are the ones full ICU gives:
+
+- slugs of accented titles (a transliterator: "Émile et l’Été" -> emile-et-lete), on import;
+- search that ignores accents ("emile" and "Émile" find it);
+- a scheduled backup's name (a DateFormatter, en_US_POSIX, UTC);
+- an email's Date header (English day and month names), caught by an SMTP sink on loopback;
+- the import's progress line on a terminal (numbers grouped for the server's locale: "1,500"),
+  under an English locale and, without failing, a German one (which falls back to root's "1,500").
+
+    python3 e2e/release_icu.py [BINARY]     # default: dist/booktime (scripts/release.sh writes it)
+"""
+import datetime
+import email.utils
+import http.cookiejar
+import os
+import pty
+import re
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROWS = 1500
+ACCENTED = [("Émile et l’Été", "emile-et-lete"), ("Brontë’s Moors", "brontes-moors"), ("Ça va, Ångström", "ca-va-angstrom")]
+
+
+def fail(message):
+    sys.exit(f"release ICU: FAILED: {message}")
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        fail(f"GET {url} answered {error.code}")
+
+
+def write_catalogue(path):
+    with open(path, "w", encoding="utf-8") as file:
+        file.write("name,description,tags,image_filename,price\n")
+        for title, _ in ACCENTED:
+            file.write(f'"{title}",A novel,fiction,,12.50\n')
+        for number in range(ROWS - len(ACCENTED)):
+            file.write(f"Filler {number:05d},Plain,filler,,3.00\n")
+
+
+def import_on_a_terminal(shop_binary, csv, db, language):
+    """Runs import-products with standard error on a pseudo-terminal; returns what it printed there."""
+    controller, terminal = pty.openpty()
+    environment = dict(os.environ, LANG=language, LC_ALL=language)
+    process = subprocess.Popen([shop_binary, "import-products", csv, "--db", db], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=terminal, env=environment)
+    os.close(terminal)
+    output = b""
+    while True:
+        ready, _, _ = select.select([controller], [], [], 60)
+        if not ready:
+            process.kill()
+            fail(f"import-products under {language} printed nothing for 60 s")
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(controller)
+    if process.wait() != 0:
+        fail(f"import-products under {language} exited {process.returncode}: {output.decode(errors='replace')}")
+    return output.decode(errors="replace")
+
+
+class SMTPSink:
+    """Enough of an SMTP server on loopback to take one message at a time (no TLS offered)."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.messages = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            connection, _ = self.server.accept()
+            with connection, connection.makefile("rb") as reader:
+                connection.sendall(b"220 sink ESMTP\r\n")
+                for line in reader:
+                    command = line.decode().strip().upper()
+                    if command.startswith(("EHLO", "HELO")):
+                        connection.sendall(b"250 sink\r\n")
+                    elif command == "DATA":
+                        connection.sendall(b"354 go on\r\n")
+                        body = b""
+                        for data in reader:
+                            if data == b".\r\n":
+                                break
+                            body += data
+                        self.messages.append(body.decode())
+                        connection.sendall(b"250 queued\r\n")
+                    elif command == "QUIT":
+                        connection.sendall(b"221 bye\r\n")
+                        break
+                    else:
+                        connection.sendall(b"250 ok\r\n")
+
+
+def main():
+    shop_binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "dist", "booktime"))
+    if not os.access(shop_binary, os.X_OK):
+        print(f"error: {shop_binary} is missing; run scripts/release.sh first", file=sys.stderr)
+        sys.exit(2)
+    work = tempfile.mkdtemp(prefix="booktime-icu-")
+    csv = os.path.join(work, "catalogue.csv")
+    write_catalogue(csv)
+
+    english = import_on_a_terminal(shop_binary, csv, os.path.join(work, "english.db"), "en_GB.UTF-8")
+    if "1,500 of 1,500 rows" not in english:
+        fail(f"the progress line under en_GB does not group thousands as 1,500: {english!r}")
+    german = import_on_a_terminal(shop_binary, csv, os.path.join(work, "german.db"), "de_DE.UTF-8")
+    if not re.search(r"1[.,]500 of 1[.,]500 rows", german):
+        fail(f"the progress line under de_DE is not a number: {german!r}")
+
+    sink = SMTPSink()
+    backups = os.path.join(work, "backups")
+    environment = dict(os.environ, BOOKTIME_SMTP_URL=f"smtp://127.0.0.1:{sink.port}")
+    process = subprocess.Popen([shop_binary, "serve", "--port", "0", "--db", os.path.join(work, "english.db"), "--backup-dir", backups],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    try:
+        url = None
+        for line in process.stdout:
+            match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+            if match and "running" in line:
+                url = match.group(1)
+                break
+        if not url:
+            fail("the shop did not start")
+        threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+
+        for title, slug in ACCENTED:
+            if title.encode() not in get(f"{url}/product/{slug}/"):
+                fail(f"/product/{slug}/ does not show {title}")
+        for query in ["emile", "Émile", "EMILE", "ete"]:
+            if b"/product/emile-et-lete/" not in get(f"{url}/search/?q={urllib.parse.quote(query)}"):
+                fail(f"searching {query!r} does not find “Émile et l’Été”")
+
+        today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
+        deadline = time.time() + 20
+        names = []
+        while time.time() < deadline and not names:
+            names = [name for name in os.listdir(backups) if re.fullmatch(r"booktime-\d{8}-\d{6}\.db", name)] if os.path.isdir(backups) else []
+            time.sleep(0.2)
+        if not names or not names[0].startswith(f"booktime-{today}-"):
+            fail(f"no backup named for today (UTC) in {backups}: {os.listdir(backups) if os.path.isdir(backups) else 'no folder'}")
+
+        cookies = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+        page = opener.open(f"{url}/contact-us/").read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]*)"', page)
+        if not token:
+            fail("the contact form has no CSRF token")
+        form = urllib.parse.urlencode({"csrf_token": token.group(1), "name": "Anne Elliot", "email": "anne@example.com", "message": "Hello"}).encode()
+        request = urllib.request.Request(f"{url}/contact-us/", data=form, headers={"Origin": url})
+        opener.open(request).read()
+        deadline = time.time() + 30
+        while time.time() < deadline and not sink.messages:
+            time.sleep(0.2)
+        if not sink.messages:
+            fail("no email reached the SMTP sink within 30 s")
+        date = re.search(r"^Date: (.+?)\r?$", sink.messages[0], re.MULTILINE)
+        if not date or not re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}", date.group(1)):
+            fail(f"the email's Date header is not RFC 5322 with English names: {date.group(1) if date else 'none'}")
+        sent = email.utils.parsedate_to_datetime(date.group(1))
+        if abs((datetime.datetime.now(datetime.timezone.utc) - sent).total_seconds()) > 300:
+            fail(f"the email's Date header is not now: {date.group(1)}")
+    finally:
+        process.terminate()
+        process.wait()
+    print(f"release ICU: passed (slugs, accent-blind search, backup name {names[0]}, Date: {date.group(1)}, progress under en_GB and de_DE)")
+
+
+if __name__ == "__main__":
+    main()
