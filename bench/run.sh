@@ -6,10 +6,14 @@
 #   DURATION=30s bench/run.sh        # longer runs
 #   BINARY=/tmp/booktime bench/run.sh  # a given binary, not built here
 #
+#   ROUNDS=5 ONLY='sort|\.js' bench/run.sh  # 5 rounds of the URLs matching a regex, medians shown
+#
 # Starts the binary on a free port with a fresh database filled by bench/generate.py (plus one
 # imported product with a real image), runs a bounded wrk per URL, prints requests/s, p50 and p99
-# per URL and each page's throughput as a ratio of /healthz measured in the same run, then stops
-# the server. Pages and files that are sent gzip-compressed are measured both ways (rows marked
+# per URL and each page's throughput as a ratio of /healthz, then stops the server. Each ratio is
+# paired: /healthz is measured again right before each page and the page is divided by that run,
+# so the machine's drift over the minutes of a run (large on shared machines) does not enter the
+# ratio. With ROUNDS=n each pair is measured n times and the row shows the medians. Pages and files that are sent gzip-compressed are measured both ways (rows marked
 # "gzip" send `Accept-Encoding: gzip`), after a table of their sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +23,8 @@ DURATION="${DURATION:-10s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
 PRODUCTS="${PRODUCTS:-10000}"
+ROUNDS="${ROUNDS:-1}"
+ONLY="${ONLY:-}"
 
 command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
@@ -54,13 +60,16 @@ url="$(wait_for_url "$scratch/serve.log")"
 url="${url%/}"
 
 css="$(curl -s "$url/" | grep -o '/static/site\.[0-9a-f]*\.css' | head -1)"
+# A static file about a list page's size (8.5 KB): answered from memory with nothing per request,
+# so its ratio is the floor that sending that many bytes sets for any page on this machine.
+js="$(curl -s "$url/" | grep -o '/static/site\.[0-9a-f]*\.js' | head -1)"
 thumb="$(curl -s "$url/product/the-benchmark-book/" | grep -o '/images/[0-9a-f]\{64\}' | tail -1)"
 pages="$(curl -s "$url/products/all/" | grep -o 'page [0-9]* of [0-9]*' | awk '{print $4}')"
 deep=$(( ${pages:-1} / 2 ))
 slug="bench-$(( PRODUCTS / 2 ))"
 paths=("/healthz" "/" "/about-us/" "/contact-us/" "/products/all/" "/products/all/?page=$deep" "/products/subject-07/"
     "/products/all/?sort=-price" "/products/subject-07/?sort=newest&in_stock=1" "/search/?q=winter&sort=price"
-    "/product/$slug/" "/search/?q=winter+gar" "$thumb" "$css")
+    "/product/$slug/" "/search/?q=winter+gar" "$thumb" "$css" "$js")
 
 for path in "${paths[@]}"; do
     code="$(curl -s -o /dev/null -w '%{http_code}' "$url$path")"
@@ -78,32 +87,44 @@ signed_in=("/about-us/" "/product/$slug/" "/address/")
 
 printf '\nBookTime %s, %s products, wrk -t%s -c%s -d%s, %s cores\n\n' "$(git rev-parse --short HEAD 2> /dev/null || echo '?')" \
     "$PRODUCTS" "$THREADS" "$CONNECTIONS" "$DURATION" "$(nproc)"
-printf '| %-34s | %10s | %9s | %9s | %8s |\n' "URL" "requests/s" "p50" "p99" "÷healthz"
-printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "-----------" "-----------" "----------"
-healthz=""
-# measure LABEL PATH [WRK OPTIONS...]: one table row.
-measure() {
-    local label="$1" path="$2"
-    shift 2
-    local out rps p50 p99 ratio errors
+printf '| %-34s | %10s | %9s | %9s | %10s | %8s |\n' "URL" "requests/s" "p50" "p99" "healthz/s" "÷healthz"
+printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "-----------" "-----------" "------------" "----------"
+# wrk_run PATH [WRK OPTIONS...]: "requests/s p50 p99 errors" of one bounded wrk run.
+wrk_run() {
+    local path="$1" out
+    shift
     out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url$path")"
-    rps="$(awk '/Requests\/sec/ {print $2}' <<< "$out")"
-    p50="$(awk '$1 == "50%" {print $2}' <<< "$out")"
-    p99="$(awk '$1 == "99%" {print $2}' <<< "$out")"
-    [ -n "$healthz" ] || healthz="$rps"
-    ratio="$(awk -v a="$rps" -v b="$healthz" 'BEGIN {printf "%.2f", a / b}')"
-    [ ${#label} -le 34 ] || label="${label:0:31}..."
-    printf '| %-34s | %10s | %9s | %9s | %8s |\n' "$label" "$rps" "$p50" "$p99" "$ratio"
-    errors="$(awk '/Non-2xx|Socket errors/ {print}' <<< "$out")"
-    [ -z "$errors" ] || echo "  ! $errors"
+    printf '%s %s %s %s\n' "$(awk '/Requests\/sec/ {print $2}' <<< "$out")" "$(awk '$1 == "50%" {print $2}' <<< "$out")" \
+        "$(awk '$1 == "99%" {print $2}' <<< "$out")" "$(awk '/Non-2xx|Socket errors/ {printf "%s; ", $0}' <<< "$out" | tr ' ' '_')"
 }
+# measure LABEL PATH [WRK OPTIONS...]: one table row; /healthz then the page, ROUNDS times.
+measure() {
+    local label="$1" path="$2" round healthz page ratios="" rates="" healthzes="" p50 p99 errors
+    shift 2
+    [ -z "$ONLY" ] || [[ "$label" =~ $ONLY ]] || return 0
+    for round in $(seq "$ROUNDS"); do
+        healthz="$(wrk_run /healthz)"
+        page="$(wrk_run "$path" "$@")"
+        read -r rate p50 p99 errors <<< "$page"
+        ratios="$ratios $(awk -v a="$rate" -v b="${healthz%% *}" 'BEGIN {printf "%.3f", a / b}')"
+        rates="$rates $rate"
+        healthzes="$healthzes ${healthz%% *}"
+        [ -z "$errors" ] || echo "  ! ${errors//_/ }"
+    done
+    [ ${#label} -le 34 ] || label="${label:0:31}..."
+    printf '| %-34s | %10s | %9s | %9s | %10s | %8s |\n' "$label" "$(median $rates)" "$p50" "$p99" "$(median $healthzes)" \
+        "$(median $ratios | awk '{printf "%.2f", $1}')"
+    [ "$ROUNDS" = 1 ] || echo "  ratios:$ratios"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 for path in "${paths[@]}"; do
     measure "$path" "$path"
 done
 for path in "${signed_in[@]}"; do
     measure "signed in $path" "$path" -H "Cookie: booktime_session=$session"
 done
-gzip_paths=("/" "/products/all/" "/product/$slug/" "/search/?q=winter+gar" "$css")
+gzip_paths=("/" "/products/all/" "/products/all/?sort=-price" "/products/subject-07/?sort=newest&in_stock=1" "/search/?q=winter&sort=price"
+    "/product/$slug/" "/search/?q=winter+gar" "$css" "$js")
 for path in "${gzip_paths[@]}"; do
     measure "gzip $path" "$path" -H "Accept-Encoding: gzip"
 done

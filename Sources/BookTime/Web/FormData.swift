@@ -50,12 +50,14 @@ public struct FormData: Sendable {
     /// and Foundation's `replacingOccurrences`/`removingPercentEncoding` cost more than the rest
     /// of a request's own work.
     public init(string: String) {
-        let bytes = Array(string.utf8)
-        for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
-                fields.append((Self.decode(pair[..<equals]), Self.decode(pair[(equals + 1)...])))
-            } else {
-                fields.append((Self.decode(pair), ""))
+        var string = string
+        string.withUTF8 { bytes in
+            for pair in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+                if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    fields.append((Self.decode(pair[..<equals]), Self.decode(pair[(equals + 1)...])))
+                } else {
+                    fields.append((Self.decode(pair), ""))
+                }
             }
         }
         indexFields()
@@ -75,7 +77,12 @@ public struct FormData: Sendable {
 
     /// `+` is a space and `%XX` a byte; a part with an invalid escape, or whose bytes are not
     /// UTF-8, is kept literally (with its spaces) rather than failing the whole form.
-    static func decode(_ part: ArraySlice<UInt8>) -> String {
+    static func decode<Bytes: RandomAccessCollection<UInt8>>(_ part: Bytes) -> String where Bytes.Index == Int {
+        // Most parts (every query string's `sort=-price`) have nothing to decode: their bytes are
+        // a whole String's between ASCII separators, so valid UTF-8 as they are.
+        guard part.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(decoding: part, as: UTF8.self)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(part.count)
         var index = part.startIndex
@@ -95,7 +102,7 @@ public struct FormData: Sendable {
         return String(validating: bytes, as: UTF8.self) ?? literal(part)
     }
 
-    private static func literal(_ part: ArraySlice<UInt8>) -> String {
+    private static func literal(_ part: some Collection<UInt8>) -> String {
         String(decoding: part.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 }

@@ -95,11 +95,13 @@ public final class Views: Sendable {
         cache: PageCache? = nil, page: () async throws -> Any
     ) async throws -> Response {
         let cache = cache ?? self.cache
-        let snapshot = snapshot.withLock { $0 }
-        let fullKey = "\(snapshot.generation)|\(template)|\(request.uri.path)|\(key)"
-        if let cached = cache.value(for: fullKey) {
+        // A hit needs only the theme's generation, not a copy of the whole snapshot.
+        let generation = snapshot.withLock { $0.generation }
+        if let cached = cache.value(for: "\(generation)|\(template)|\(request.uri.path)|\(key)") {
             return htmlResponse(cached, request: request, context: context, status: .ok)
         }
+        let snapshot = snapshot.withLock { $0 }
+        let fullKey = "\(snapshot.generation)|\(template)|\(request.uri.path)|\(key)"
         let data = try await page()
         let layout = LayoutContext(
             title: title, path: request.uri.path, assets: snapshot.assets, meta: (data as? PageMetaProviding)?.meta, publicURL: publicURL.current
@@ -110,6 +112,14 @@ public final class Views: Sendable {
         cache.store(rendered, for: fullKey)
         return htmlResponse(rendered, request: request, context: context, status: .ok)
     }
+
+    /// Every page's headers, built (and their values checked) once.
+    private static let pageHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .vary: "Accept-Encoding"]
+    private static let gzipPageHeaders: HTTPFields = {
+        var headers = pageHeaders
+        headers.markGzip(length: 0)
+        return headers
+    }()
 
     /// The page with this request's slot values, gzip-compressed when the client takes it
     /// (a cached page's text was compressed when it was cached).
@@ -127,13 +137,12 @@ public final class Views: Sendable {
                 }
             }
         }
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"]
         guard AcceptEncoding.allowsGzip(request.headers) else {
-            headers.addVaryAcceptEncoding()
-            return Response(status: status, headers: headers, body: .init(byteBuffer: page.assemble(value)))
+            return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: page.assemble(value)))
         }
         let body = page.assembleGzip(value)
-        headers.markGzip(length: body.readableBytes)
+        var headers = Self.gzipPageHeaders
+        headers[.contentLength] = String(body.readableBytes)
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 

@@ -61,10 +61,24 @@ import Testing
     @Test(arguments: [
         ("gzip", true), ("GZIP", true), ("x-gzip", true), ("deflate, gzip;q=0.5", true), ("*", true),
         ("gzip;q=0", false), ("*;q=0", false), ("br", false), ("", false), ("identity", false),
-        ("gzip;q=0, *", false), ("*, br", true),
+        ("gzip;q=0, *", false), ("*, br", true), ("br, gzip", true), ("gzip, deflate, br, zstd", true), ("gzi", false),
+        ("deflate, br", false), ("g z i p", false),
     ])
     func acceptEncoding(value: String, gzip: Bool) {
         #expect(AcceptEncoding.allowsGzip([.acceptEncoding: value]) == gzip)
+    }
+
+    @Test(arguments: [
+        ("text/plain; charset=utf-8", true), (" Text/CSS ", true), ("\ttext/csv\t;header=present", true), ("TEXT/EVENT-STREAM", false),
+        ("text/event-stream; charset=utf-8", false), ("application/JSON;charset=utf-8", true), ("image/svg+xml", true),
+        ("application/problem+json", true), ("image/png", false), ("application/octet-stream", false), ("application/pdf", false),
+        ("", false), (";", false), ("  ", false), ("text/", true),
+    ])
+    func compressibleMediaTypes(contentType: String, compressible: Bool) {
+        #expect(Gzip.isCompressible(contentType: contentType) == compressible)
+        // What the check did with Foundation's trimming and lower-casing, before it read bytes.
+        let foundation = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
+        #expect(Gzip.mediaType(of: contentType) == foundation)
     }
 
     // MARK: - Responses
