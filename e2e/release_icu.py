@@ -7,14 +7,17 @@ checks the answers are the ones full ICU gives:
 - search that ignores accents ("emile" and "Émile" find it);
 - a scheduled backup's name (a DateFormatter, en_US_POSIX, UTC);
 - an email's Date header (English day and month names), caught by an SMTP sink on loopback;
+- the JSON API's dates (ISO8601DateFormatter: RFC 3339 with its `Z`, which reads the zone data);
 - the import's progress line on a terminal (numbers grouped for the server's locale: "1,500"),
   under an English locale and, without failing, a German one (which falls back to root's "1,500").
 
     python3 e2e/release_icu.py [BINARY]     # default: dist/booktime (scripts/release.sh writes it)
 """
+import base64
 import datetime
 import email.utils
 import http.cookiejar
+import json
 import os
 import pty
 import re
@@ -43,7 +46,7 @@ def get(url):
         with urllib.request.urlopen(url) as response:
             return response.read()
     except urllib.error.HTTPError as error:
-        fail(f"GET {url} answered {error.code}")
+        fail(f"GET {getattr(url, 'full_url', url)} answered {error.code}")
 
 
 def write_catalogue(path):
@@ -131,6 +134,13 @@ def main():
     if not re.search(r"1[.,]500 of 1[.,]500 rows", german):
         fail(f"the progress line under de_DE is not a number: {german!r}")
 
+    password = "a long enough phrase for ICU"
+    for role in ("customer", "dispatcher"):
+        subprocess.run([shop_binary, "createuser", "--db", os.path.join(work, "english.db"), "--email", f"{role}@icu.local", "--role", role,
+                        "--password-stdin"], input=password + "\n", text=True, check=True, capture_output=True)
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "seed_paid_orders.py"), os.path.join(work, "english.db"), "customer@icu.local", "1", "1"],
+                   check=True, capture_output=True)
+
     sink = SMTPSink()
     backups = os.path.join(work, "backups")
     environment = dict(os.environ, BOOKTIME_SMTP_URL=f"smtp://127.0.0.1:{sink.port}")
@@ -153,6 +163,15 @@ def main():
         for query in ["emile", "Émile", "EMILE", "ete"]:
             if b"/product/emile-et-lete/" not in get(f"{url}/search/?q={urllib.parse.quote(query)}"):
                 fail(f"searching {query!r} does not find “Émile et l’Été”")
+
+        basic = base64.b64encode(f"dispatcher@icu.local:{password}".encode()).decode()
+        orders = json.loads(get(urllib.request.Request(f"{url}/api/orders/", headers={"Authorization": f"Basic {basic}"})))["results"]
+        if not orders:
+            fail("the API lists no orders")
+        for order in orders:
+            for field in ("date_added", "date_updated"):
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})", order[field]):
+                    fail(f"the API's {field} is not an RFC 3339 date-time: {order[field]!r}")
 
         today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
         deadline = time.time() + 20
@@ -186,7 +205,8 @@ def main():
     finally:
         process.terminate()
         process.wait()
-    print(f"release ICU: passed (slugs, accent-blind search, backup name {names[0]}, Date: {date.group(1)}, progress under en_GB and de_DE)")
+    print(f"release ICU: passed (slugs, accent-blind search, API dates like {orders[0]['date_added']}, backup name {names[0]}, "
+          f"Date: {date.group(1)}, progress under en_GB and de_DE)")
 
 
 if __name__ == "__main__":

@@ -20,15 +20,16 @@ item of the package is a whole file (a locale's bundle in one tree, a converter,
 keeping or dropping items is all a filter needs: the kept items are copied byte for byte.
 
 Kept: the root locale and every English one (`en`, `en_GB`, `en_US_POSIX`, ...): their calendars,
-date and number patterns and symbols, currencies (number formatting reads them); each kept tree's
-shared string pool and index; and the locale-independent data (time zone rules, supplemental
-data, plural rules, normalization, transliterators: stripping accents for slugs needs their
-index). Dropped: other languages' bundles; the trees the shop asks nothing of (display names of
-languages, regions, units and time zones, spelled-out numbers, collation, text breaking and its
-dictionaries: it sorts and splits words in SQLite, formats money and shows times in UTC itself);
-legacy character-set converters (`.cnv`: the shop reads and writes UTF-8, and CoreFoundation
-converts Latin-1, Windows-1252 and MacRoman without ICU); stringprep profiles (`.spp`, IDNA2003
-and SASL); the spoof checker's confusables; Unicode character names.
+date and number patterns and symbols, currencies (number formatting reads them) and time zone
+formats (the JSON API's dates end in a `Z` that ICU writes from them); each kept tree's shared
+string pool and index; and the locale-independent data (time zone rules, supplemental data,
+plural rules, normalization, transliterators: stripping accents for slugs needs their index).
+Dropped: other languages' bundles; the trees the shop asks nothing of (display names of
+languages, regions and units, spelled-out numbers, collation, text breaking and its
+dictionaries: it sorts and splits words in SQLite and formats money itself); legacy
+character-set converters (`.cnv`: the shop reads and writes UTF-8, and CoreFoundation converts
+Latin-1, Windows-1252 and MacRoman without ICU); stringprep profiles (`.spp`, IDNA2003 and SASL);
+the spoof checker's confusables; Unicode character names.
 
 A server whose locale is not English formats the few numbers and dates that follow the locale
 (the import's progress line) as ICU's root locale does: `1,234`, not an error. Dates the shop
@@ -47,10 +48,11 @@ import tempfile
 LOCALE_BUNDLE = re.compile(r"^(?:root|[a-z]{2,3}(?:_[A-Za-z0-9]+)*)\.res$")
 DROPPED_SUFFIXES = (".cnv", ".spp", ".cfu")
 DROPPED_FILES = {"unames.icu"}
-# Trees the shop asks ICU nothing of: display names of languages, regions, units and time zones,
-# spelled-out numbers, collation (it sorts in SQLite) and text breaking (SQLite's FTS5 splits
-# words; Swift's String finds characters itself). Currencies stay: number formatting reads them.
-DROPPED_TREES = {"lang", "region", "unit", "zone", "rbnf", "coll", "brkitr"}
+# Trees the shop asks ICU nothing of: display names of languages, regions and units, spelled-out
+# numbers, collation (it sorts in SQLite) and text breaking (SQLite's FTS5 splits words; Swift's
+# String finds characters itself). Currencies stay (number formatting reads them), and so do time
+# zones (ISO8601DateFormatter writes the JSON API's `Z` through ICU's zone formats).
+DROPPED_TREES = {"lang", "region", "unit", "rbnf", "coll", "brkitr"}
 ITEM_ALIGNMENT = 16
 
 

@@ -9,7 +9,7 @@
 # - SQLite, libjpeg, libpng and zlib are linked from Debian's -dev packages' static archives:
 #   the linker is pointed first at a folder holding only those .a files, so `-lsqlite3`, `-ljpeg`,
 #   `-lpng` and `-lz` resolve to them instead of the shared libraries.
-# - ICU's data is cut to the root and English locales (scripts/icu-data.py: 34 MB -> 3.1 MB);
+# - ICU's data is cut to the root and English locales (scripts/icu-data.py: 34 MB -> 3.3 MB);
 #   e2e/release_icu.py checks every path of the shop that asks ICU for data.
 # - No dynamic symbol table: the toolchain's link arguments ask for --export-dynamic (5 MB of
 #   symbol names, 55,000 of them); nothing loads this executable as a library or looks its symbols up by name.
