@@ -14,8 +14,8 @@
 # - No dynamic symbol table: the toolchain's link arguments ask for --export-dynamic (5 MB of
 #   symbol names, 55,000 of them); nothing loads this executable as a library or looks its symbols up by name.
 # - Linked by LLVM's lld (the toolchain's own) with packed relative relocations (DT_RELR): the
-#   position-independent executable's 163,000 relocations take 53 KB instead of 3.9 MB, and the
-#   loader applies them faster. glibc reads them from 2.36 on; --glibc-2.35 leaves them unpacked.
+#   position-independent executable's 163,000 relocations take 53 KB instead of 3.9 MB. glibc
+#   reads them from 2.36 on; --glibc-2.35 leaves them unpacked.
 # - TLS (SMTP) is BoringSSL, compiled in by swift-nio-ssl; libssl is never loaded.
 # - What stays dynamic is glibc (libc, libm, libdl, libpthread) and the C++ runtime and unwinder
 #   (libstdc++6, libgcc-s1) that Foundation's ICU needs: all present in a minimal Debian root
