@@ -11,7 +11,10 @@ checks the answers are the ones full ICU gives:
 - the import's progress line on a terminal (numbers grouped for the server's locale: "1,500"),
   under an English locale and, without failing, a German one (which falls back to root's "1,500").
 
-    python3 e2e/release_icu.py [BINARY]     # default: dist/booktime (scripts/release.sh writes it)
+    python3 e2e/release_icu.py     # dist/booktime, or BOOKTIME_E2E_BINARY (set by e2e/run.sh)
+
+e2e/run.sh runs it with the browser tests; it takes no screenshots (their folder, passed to every
+script, is ignored).
 """
 import base64
 import datetime
@@ -119,8 +122,8 @@ class SMTPSink:
 
 
 def main():
-    shop_binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "dist", "booktime"))
-    if not os.access(shop_binary, os.X_OK):
+    shop_binary = os.path.abspath(os.environ.get("BOOKTIME_E2E_BINARY") or os.path.join(ROOT, "dist", "booktime"))
+    if not os.path.isfile(shop_binary) or not os.access(shop_binary, os.X_OK):
         print(f"error: {shop_binary} is missing; run scripts/release.sh first", file=sys.stderr)
         sys.exit(2)
     work = tempfile.mkdtemp(prefix="booktime-icu-")
