@@ -38,6 +38,6 @@ extension AdminController {
     }
 
     var lineEditorShop: AdminLineEditor.Shop {
-        AdminLineEditor.Shop(settings: shopSettings?.current ?? ShopSettings.Values(), currency: currency)
+        AdminLineEditor.Shop(settings: shopSettings?.current ?? ShopSettings.Values(), currency: currency, orderEmail: store.orderEmail)
     }
 }

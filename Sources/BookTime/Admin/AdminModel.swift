@@ -170,10 +170,12 @@ struct AdminLineEditor: Sendable {
         let message: String
     }
 
-    /// What the rules need from the shop: its settings now and how it writes money.
+    /// What the rules need from the shop: its settings now, how it writes money, and how it
+    /// tells the customer (nil tells no one).
     struct Shop: Sendable {
         let settings: ShopSettings.Values
         let currency: Currency
+        var orderEmail: OrderEmailSettings? = nil
     }
 
     let title: String

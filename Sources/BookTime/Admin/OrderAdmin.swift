@@ -51,7 +51,7 @@ enum OrderAdmin {
             do {
                 let book = try OrderLineEditing.findBook(db, query)
                 let line = try OrderLineEditing.add(db, orderID: id, productID: book.id ?? 0, quantity: quantity, delivery: shop.settings.delivery)
-                return "Added \(quantity) × “\(book.name)” at \(shop.currency.format(line.unitPrice)) each." + (try deliveryNote(db, id, shop))
+                return try told(db, id, shop, "Added \(quantity) × “\(book.name)” at \(shop.currency.format(line.unitPrice)) each." + deliveryNote(db, id, shop))
             } catch let failure as OrderLineEditing.Failure {
                 throw AdminLineEditor.Refusal(message: failure.description)
             }
@@ -60,12 +60,19 @@ enum OrderAdmin {
             do {
                 let line = try OrderLineEditing.remove(db, orderID: id, lineID: lineID, delivery: shop.settings.delivery)
                 let name = try String.fetchOne(db, sql: "SELECT name FROM product WHERE id = ?", arguments: [line.productId]) ?? "?"
-                return "Removed \(line.quantity) × “\(name)”." + (try deliveryNote(db, id, shop))
+                return try told(db, id, shop, "Removed \(line.quantity) × “\(name)”." + deliveryNote(db, id, shop))
             } catch let failure as OrderLineEditing.Failure {
                 throw AdminLineEditor.Refusal(message: failure.description)
             }
         }
     )
+
+    /// The customer is emailed the order as it now stands (its new total is what they will pay),
+    /// in the change's transaction; `change` is also what the employee is told.
+    private static func told(_ db: Database, _ id: Int64, _ shop: AdminLineEditor.Shop, _ change: String) throws -> String {
+        if let settings = shop.orderEmail { try OrderEmail.enqueue(.changed(change), db, orderID: id, settings: settings, now: Date()) }
+        return change
+    }
 
     /// " Delivery: £3.50." after a change, when the shop charges for delivery at all.
     private static func deliveryNote(_ db: Database, _ id: Int64, _ shop: AdminLineEditor.Shop) throws -> String {

@@ -22,12 +22,15 @@ public struct OrderEmailSettings: Sendable {
     }
 }
 
-/// The emails a customer gets about an order: confirmed, paid, dispatched. Each is HTML
+/// The emails a customer gets about an order: confirmed, changed by the shop while unpaid, paid,
+/// dispatched. Each is HTML
 /// (`email_order`) with a plain-text part (`email_order_text`), written to the outbox in the
 /// transaction that made the change.
 enum OrderEmail {
-    enum Kind {
+    enum Kind: Equatable {
         case confirmation, paid, dispatched
+        /// Books added or removed by the shop, with what changed ("Added 2 × …").
+        case changed(String)
     }
 
     struct Line {
@@ -81,6 +84,11 @@ enum OrderEmail {
                 ("Payment received for your BookTime order \(number)", "We have received your payment for order \(number).", "Thank you. We are now preparing your books.")
             case .dispatched:
                 ("Your BookTime order \(number) is on its way", "Your order \(number) is on its way.", "We have sent these books to the address below.")
+            case .changed(let change):
+                (
+                    "Your BookTime order \(number) has changed", "We have changed your order \(number).",
+                    "\(change) Here is your order as it stands now; its total is what you will pay."
+                )
             }
         let currency = settings.currency
         let content = Content(

@@ -132,6 +132,13 @@ import Testing
             #expect(try await db.reader.read { try Int.fetchOne($0, sql: "SELECT stockCount FROM product WHERE id = ?", arguments: [second.id]) } == 2)
             let audit = try await db.reader.read { try String.fetchOne($0, sql: "SELECT changes FROM adminLogEntry WHERE model = 'order' ORDER BY id DESC LIMIT 1") }
             #expect(audit?.contains("Added 2") == true)
+            // The customer is told, with the order as it now stands and what they will pay.
+            let changedSubject = "Your BookTime order \(shop.order.number) has changed"
+            let told = try #require(try await db.reader.read { try OutboxEmail.filter(sql: "subject = ?", arguments: [changedSubject]).fetchAll($0) }.first)
+            #expect(told.toAddress == "buyer@booktime.domain")
+            #expect(told.body.contains("Added 2 × “The Art of Unix Programming” at £25.00 each."))
+            #expect(told.body.contains("2 x The Art of Unix Programming, £25.00 each: £50.00") && told.body.contains("Order total: £70.00"))
+            #expect(told.htmlBody?.contains("£70.00") == true)
 
             // Refused: too many copies; a made-up line; no token.
             _ = try await shop.employee.post("/office-admin/order/\(orderID)/lines/", form: [("book", "art of unix"), ("quantity", "3")])
@@ -141,6 +148,8 @@ import Testing
             let forged = try await shop.owner.post("/admin/order/\(orderID)/lines/", form: [("remove", "1")], csrf: false)
             #expect(forged.status == .forbidden)
             #expect(try await db.reader.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM orderLine WHERE orderId = ?", arguments: [orderID]) } == 2)
+            // Refusals tell no one.
+            #expect(try await db.reader.read { try OutboxEmail.filter(sql: "subject = ?", arguments: [changedSubject]).fetchCount($0) } == 1)
 
             // Dispatchers cannot; paid orders show no section and refuse.
             #expect(try await shop.dispatcher.post("/dispatch-admin/order/\(orderID)/lines/", form: [("remove", "1")]).status == .notFound)
