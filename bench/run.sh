@@ -4,7 +4,7 @@
 #   bench/run.sh                     # 10,000 generated products, 10 s per URL, 2 threads, 32 connections
 #   PRODUCTS=100000 bench/run.sh     # a larger catalogue
 #   DURATION=30s bench/run.sh        # longer runs
-#   BINARY=/tmp/booktime bench/run.sh  # a given binary, not built here
+#   BINARY=/tmp/booktime bench/run.sh  # a given binary (default: scripts/release.sh builds dist/booktime)
 #
 #   ROUNDS=5 ONLY='sort|\.js' bench/run.sh  # 5 rounds of the URLs matching a regex, medians shown
 #
@@ -31,8 +31,12 @@ command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install wrk)
 if [ -n "${BINARY:-}" ]; then
     bin="$BINARY"  # another build to measure (before/after a change, in one session)
 else
-    swift build -c release --product booktime > /dev/null
-    bin="$(swift build -c release --show-bin-path)/booktime"
+    # The binary that ships, built by its own script: a plain `swift build -c release` uses other
+    # flags, so switching between the two rebuilt every package.
+    log="$(mktemp)"
+    scripts/release.sh > "$log" 2>&1 || { cat "$log" >&2; exit 1; }
+    rm -f "$log"
+    bin="$(pwd)/dist/booktime"
 fi
 scratch="$(mktemp -d)"
 pid=""
