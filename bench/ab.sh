@@ -50,9 +50,9 @@ for spec in "${paths[@]}"; do
     options=()
     [ "$spec" = "$path" ] || options=(-H "Accept-Encoding: gzip")
     declare -A ratios=([a]="" [b]="") rates=([a]="" [b]="")
+    for side in a b; do curl -s -o /dev/null "${url[$side]}$path"; done  # cached before it is measured
     for _ in $(seq "$ROUNDS"); do
         for side in a b; do
-            for warm in "${url[$side]}$path"; do curl -s -o /dev/null "$warm"; done
             healthz="$(rate "${url[$side]}/healthz")"
             page="$(rate "${url[$side]}$path" "${options[@]}")"
             rates[$side]="${rates[$side]} $page"

@@ -25,6 +25,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -127,6 +128,13 @@ def main():
         print(f"error: {shop_binary} is missing; run scripts/release.sh first", file=sys.stderr)
         sys.exit(2)
     work = tempfile.mkdtemp(prefix="booktime-icu-")
+    try:
+        check(shop_binary, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check(shop_binary, work):
     csv = os.path.join(work, "catalogue.csv")
     write_catalogue(csv)
 
@@ -144,6 +152,8 @@ def main():
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "seed_paid_orders.py"), os.path.join(work, "english.db"), "customer@icu.local", "1", "1"],
                    check=True, capture_output=True)
 
+    # A backup made at start is named for the UTC day then (which may be today or, at midnight, tomorrow).
+    days = {datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")}
     sink = SMTPSink()
     backups = os.path.join(work, "backups")
     environment = dict(os.environ, BOOKTIME_SMTP_URL=f"smtp://127.0.0.1:{sink.port}")
@@ -176,13 +186,13 @@ def main():
                 if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})", order[field]):
                     fail(f"the API's {field} is not an RFC 3339 date-time: {order[field]!r}")
 
-        today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
         deadline = time.time() + 20
         names = []
         while time.time() < deadline and not names:
             names = [name for name in os.listdir(backups) if re.fullmatch(r"booktime-\d{8}-\d{6}\.db", name)] if os.path.isdir(backups) else []
             time.sleep(0.2)
-        if not names or not names[0].startswith(f"booktime-{today}-"):
+        days.add(datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d"))
+        if not names or names[0][len("booktime-") : len("booktime-") + 8] not in days:
             fail(f"no backup named for today (UTC) in {backups}: {os.listdir(backups) if os.path.isdir(backups) else 'no folder'}")
 
         cookies = http.cookiejar.CookieJar()

@@ -103,8 +103,7 @@ def write_package(header, kept):
     each aligned to 16 bytes), offsets counted from the table of contents as ICU reads them."""
     count = len(kept)
     names = b"".join(name.encode() + b"\0" for name, _ in kept)
-    table_size = 4 + 8 * count
-    names_start = table_size
+    names_start = 4 + 8 * count  # after the count and the table of contents
     data_start = -(-(names_start + len(names)) // ITEM_ALIGNMENT) * ITEM_ALIGNMENT
     table = [struct.pack("<I", count)]
     body = bytearray()
@@ -120,7 +119,7 @@ def write_package(header, kept):
 
 def main():
     if len(sys.argv) not in (2, 3):
-        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        print("usage: " + __doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     out_dir = sys.argv[1]
     archive = sys.argv[2] if len(sys.argv) == 3 else None

@@ -51,7 +51,7 @@ enum OrderAdmin {
             do {
                 let book = try OrderLineEditing.findBook(db, query)
                 let line = try OrderLineEditing.add(db, orderID: id, productID: book.id ?? 0, quantity: quantity, delivery: shop.settings.delivery)
-                return try told(db, id, shop, "Added \(quantity) × “\(book.name)” at \(shop.currency.format(line.unitPrice)) each." + deliveryNote(db, id, shop))
+                return try emailCustomer(db, id, shop, "Added \(quantity) × “\(book.name)” at \(shop.currency.format(line.unitPrice)) each." + deliveryNote(db, id, shop))
             } catch let failure as OrderLineEditing.Failure {
                 throw AdminLineEditor.Refusal(message: failure.description)
             }
@@ -60,16 +60,16 @@ enum OrderAdmin {
             do {
                 let line = try OrderLineEditing.remove(db, orderID: id, lineID: lineID, delivery: shop.settings.delivery)
                 let name = try String.fetchOne(db, sql: "SELECT name FROM product WHERE id = ?", arguments: [line.productId]) ?? "?"
-                return try told(db, id, shop, "Removed \(line.quantity) × “\(name)”." + deliveryNote(db, id, shop))
+                return try emailCustomer(db, id, shop, "Removed \(line.quantity) × “\(name)”." + deliveryNote(db, id, shop))
             } catch let failure as OrderLineEditing.Failure {
                 throw AdminLineEditor.Refusal(message: failure.description)
             }
         }
     )
 
-    /// The customer is emailed the order as it now stands (its new total is what they will pay),
-    /// in the change's transaction; `change` is also what the employee is told.
-    private static func told(_ db: Database, _ id: Int64, _ shop: AdminLineEditor.Shop, _ change: String) throws -> String {
+    /// Emails the customer the order as it now stands (its new total is what they will pay), in
+    /// the change's transaction, and returns `change`, which is also what the employee is told.
+    private static func emailCustomer(_ db: Database, _ id: Int64, _ shop: AdminLineEditor.Shop, _ change: String) throws -> String {
         if let settings = shop.orderEmail { try OrderEmail.enqueue(.changed(change), db, orderID: id, settings: settings, now: Date()) }
         return change
     }

@@ -115,6 +115,7 @@ public final class Views: Sendable {
 
     /// Every page's headers, built (and their values checked) once.
     private static let pageHeaders: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .vary: "Accept-Encoding"]
+    /// The same, compressed; each response sets its own length.
     private static let gzipPageHeaders: HTTPFields = {
         var headers = pageHeaders
         headers.markGzip(length: 0)
